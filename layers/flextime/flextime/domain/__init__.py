@@ -1,0 +1,50 @@
+"""Domain models shared by the engine, validator, agents, API and CLI (no I/O, no AWS)."""
+
+from flextime.domain.constraints import (
+    BR1,
+    BR2,
+    CA1,
+    CA2,
+    CA3,
+    CA4,
+    FA2,
+    GA1,
+    ITC_FAMILIES,
+    SE1,
+    WEEKDAYS,
+    Byes,
+    Constraint,
+    DatePairing,
+    FixedGame,
+    ForbiddenMatchup,
+    GamesPerSlot,
+    HomeAwayBalance,
+    MaxConsecutive,
+    MinRestDays,
+    RematchSeparation,
+    RequiredMatchup,
+    TeamUnavailable,
+    VenueUnavailable,
+    parse_constraint,
+)
+from flextime.domain.model import (
+    Format,
+    Game,
+    Instance,
+    InstanceError,
+    Objective,
+    PartialRoundRobin,
+    RoundRobin,
+    Schedule,
+    Slot,
+    Team,
+    Venue,
+)
+
+__all__ = [
+    "BR1", "BR2", "CA1", "CA2", "CA3", "CA4", "FA2", "GA1", "ITC_FAMILIES", "SE1", "WEEKDAYS",
+    "Byes", "Constraint", "DatePairing", "FixedGame", "ForbiddenMatchup", "Format", "Game",
+    "GamesPerSlot", "HomeAwayBalance", "Instance", "InstanceError", "MaxConsecutive", "MinRestDays",
+    "Objective", "PartialRoundRobin", "RematchSeparation", "RequiredMatchup", "RoundRobin",
+    "Schedule", "Slot", "Team", "TeamUnavailable", "Venue", "VenueUnavailable", "parse_constraint",
+]
