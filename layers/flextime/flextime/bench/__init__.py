@@ -1,1 +1,1 @@
-"""bench."""
+"""Benchmarks (`flextime bench ...`): each prints a table and can write CSV/markdown."""
