@@ -756,7 +756,8 @@ def constraint_label(c: Constraint, team_ids: list[str], slot_ids: list[int]) ->
     if isinstance(c, CA1):
         return f"CA1: {T(c.teams)} play {_bounds(c.min, c.max, _game_noun(c.mode))} in {S(c.slots)}"
     if isinstance(c, CA2):
-        return f"CA2: {T(c.teams1)} play {_bounds(c.min, c.max, _game_noun(c.mode1))} against {T(c.teams2)} in {S(c.slots)}"
+        bounds = _bounds(c.min, c.max, _game_noun(c.mode1))
+        return f"CA2: {T(c.teams1)} play {bounds} against {T(c.teams2)} in {S(c.slots)}"
     if isinstance(c, CA3):
         unit = "slots" if c.mode2 == "SLOTS" else "games"
         return (
