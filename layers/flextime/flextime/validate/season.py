@@ -1,0 +1,104 @@
+"""An indexed view of a schedule: who plays whom, where and when. Plain Python, no engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import pairwise
+
+from flextime.domain.model import Game, Instance
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+class Season:
+    """Lookups over the (well-formed) games of a schedule.
+
+    ``games`` must only name teams and slots of the instance (the validator filters them first).
+    Per team, games are ordered by slot (ties: home, away).
+    """
+
+    def __init__(self, instance: Instance, games: Iterable[Game]):
+        self.instance = instance
+        self.team_ids = instance.team_ids
+        self.n_slots = instance.n_slots
+        self.games = sorted(games, key=lambda g: (g.slot, g.home, g.away))
+        self.by_team: dict[str, list[Game]] = {t: [] for t in self.team_ids}
+        self.at: dict[str, dict[int, list[Game]]] = {t: defaultdict(list) for t in self.team_ids}
+        self.by_slot: dict[int, list[Game]] = defaultdict(list)
+        self.meetings: dict[tuple[str, str], list[Game]] = defaultdict(list)
+        self.directed: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for g in self.games:
+            for t in (g.home, g.away):
+                self.by_team[t].append(g)
+                self.at[t][g.slot].append(g)
+            self.by_slot[g.slot].append(g)
+            self.meetings[pair_key(g.home, g.away)].append(g)
+            self.directed[(g.home, g.away)].append(g.slot)
+        self._home_cum: dict[str, list[int]] = {}
+        self._breaks: dict[str, list[tuple[int, str]]] = {}
+
+    # ---- per team ---------------------------------------------------------------------------
+    def status(self, team: str, slot: int) -> str | None:
+        """'H' or 'A' for the team's (first) game in ``slot``, None on a bye."""
+        games = self.at[team].get(slot)
+        if not games:
+            return None
+        return "H" if games[0].home == team else "A"
+
+    def home_cum(self, team: str) -> list[int]:
+        """Home games of ``team`` in slots 0..s, for every slot s."""
+        if team not in self._home_cum:
+            counts = [0] * self.n_slots
+            for g in self.by_team[team]:
+                if g.home == team:
+                    counts[g.slot] += 1
+            total, out = 0, []
+            for c in counts:
+                total += c
+                out.append(total)
+            self._home_cum[team] = out
+        return self._home_cum[team]
+
+    def breaks(self, team: str) -> list[tuple[int, str]]:
+        """(slot, 'H'|'A') for every break of ``team``, counted at the second game.
+
+        Compact play: the team's status in consecutive slots s-1, s (ITC2021 rule). Otherwise: two
+        consecutive games in the team's own order (byes do not interrupt).
+        """
+        if team not in self._breaks:
+            out: list[tuple[int, str]] = []
+            if self.instance.compact:
+                for s in range(1, self.n_slots):
+                    now = self.status(team, s)
+                    if now is not None and now == self.status(team, s - 1):
+                        out.append((s, now))
+            else:
+                for g1, g2 in pairwise(self.by_team[team]):
+                    h1, h2 = g1.home == team, g2.home == team
+                    if h1 == h2:
+                        out.append((g2.slot, "H" if h2 else "A"))
+            self._breaks[team] = out
+        return self._breaks[team]
+
+    def game_breaks(self, team: str) -> int:
+        """Breaks in the team's own game order (two consecutive games both home or both away)."""
+        games = self.by_team[team]
+        return sum(1 for g1, g2 in pairwise(games) if (g1.home == team) == (g2.home == team))
+
+    def meetings_of(self, a: str, b: str) -> list[Game]:
+        return self.meetings.get(pair_key(a, b), [])
+
+    # ---- display ----------------------------------------------------------------------------
+    def slot_text(self, slot: int) -> str:
+        s = self.instance.slots[slot]
+        return f"{s.index} ({s.date.isoformat()})" if s.date else str(s.index)
+
+    def slots_text(self, slots: Iterable[int]) -> str:
+        items = sorted(set(slots))
+        if len(items) == 1:
+            return f"slot {self.slot_text(items[0])}"
+        shown = ",".join(self.slot_text(s) for s in items[:12])
+        return f"slots {shown}" + (f",... ({len(items)} slots)" if len(items) > 12 else "")
