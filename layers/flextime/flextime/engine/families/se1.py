@@ -1,0 +1,85 @@
+"""SE1: each pair of ``teams`` has at least ``min`` slots strictly between two consecutive meetings.
+
+Deviation per pair meeting in s1 < s2: max(0, min - (s2 - s1 - 1)).
+
+Hard: every window of ``min + 1`` consecutive slots holds at most one meeting of the pair.
+Soft, double round robin (each ordered pair meets exactly once): with p = slot of (i, j) and
+q = slot of (j, i), deviation = max(0, min + 1 - |p - q|). Other formats: one indicator per pair of
+close meeting slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flextime.domain.constraints import SE1
+from flextime.engine.families._common import penalty, team_name
+from flextime.engine.variables import BuiltModel, Penalty
+
+
+def separate(
+    built: BuiltModel,
+    c: object,
+    pairs: list[tuple[int, int]],
+    min_gap: int,
+    slot_gap: Callable[[int, int], int],
+) -> list[Penalty]:
+    """At least ``min_gap`` units (``slot_gap(s1, s2)``: units strictly between) between meetings."""
+    m = built.model
+    out: list[Penalty] = []
+    if min_gap <= 0:
+        return out
+    n_slots = built.n_slots
+    # close[s1] = the slots s2 > s1 that are too close to s1
+    close = {s1: [s2 for s2 in range(s1 + 1, n_slots) if slot_gap(s1, s2) < min_gap] for s1 in range(n_slots)}
+    for a, b in pairs:
+        meet = [sum(built.meet_vars(a, b, s)) for s in range(n_slots)]
+        has = [bool(built.meet_vars(a, b, s)) for s in range(n_slots)]
+        if c.hard:  # type: ignore[attr-defined]
+            for s1 in range(n_slots):
+                if not has[s1] or not close[s1]:
+                    continue
+                window = [s1, *close[s1]]
+                if sum(has[s] for s in window) > 1:
+                    m.Add(sum(meet[s] for s in window) <= 1)
+            continue
+        label = f"{c.display} [{team_name(built, a)}, {team_name(built, b)}]"  # type: ignore[attr-defined]
+        mult = built.ordered_multiplicity()
+        if mult == 1 and min_gap > 0 and _slot_based(slot_gap):
+            p = sum(s * v for s in range(n_slots) if (v := built.var(a, b, s)) is not None)
+            q = sum(s * v for s in range(n_slots) if (v := built.var(b, a, s)) is not None)
+            g = m.NewIntVar(0, n_slots, f"gap_{a}_{b}")
+            m.AddAbsEquality(g, p - q)
+            dev = m.NewIntVar(0, min_gap, f"se_{a}_{b}")
+            m.AddMaxEquality(dev, [0, min_gap + 1 - g])
+            out.append(penalty(built, c, dev, label))
+            continue
+        terms = []
+        for s1 in range(n_slots):
+            if not has[s1]:
+                continue
+            for s2 in close[s1]:
+                if not has[s2]:
+                    continue
+                both = built.new_and([built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2))])
+                terms.append((min_gap - slot_gap(s1, s2)) * both)
+        if terms:
+            out.append(penalty(built, c, sum(terms), label))
+    return out
+
+
+def _slot_based(fn: Callable[[int, int], int]) -> bool:
+    return getattr(fn, "slot_based", False)
+
+
+def slot_gap(s1: int, s2: int) -> int:
+    return s2 - s1 - 1
+
+
+slot_gap.slot_based = True  # type: ignore[attr-defined]
+
+
+def add_se1(built: BuiltModel, c: SE1) -> list[Penalty]:
+    teams = sorted(set(built.teams(c.teams)))
+    pairs = [(a, b) for k, a in enumerate(teams) for b in teams[k + 1 :]]
+    return separate(built, c, pairs, c.min, slot_gap)

@@ -1,0 +1,109 @@
+"""The objective: sum(weight x deviation) over soft penalties + travel_weight x travel.
+
+Travel (TTP model, as in ``flextime.travel.trips``): every team starts at home, travels to the
+location of each of its games in slot order and returns home after its last game; a game is
+played at the home team's location. Per team t and slot s a one-hot location vector y[t, s, i]
+(t is at i's venue) is linked to the next slot by a transportation flow z[t, s, i, j] whose row
+sums are y[t, s, .] and column sums y[t, s+1, .]; since y is one-hot the flow is exactly the
+transition, so the travel term is exact in every solution, and its LP relaxation is the
+(strong) assignment relaxation.
+
+In non-compact play the location during a bye is the location of the team's previous game (the
+team waits there), which is exactly the "byes do not interrupt" travel rule.
+"""
+
+from __future__ import annotations
+
+from flextime.engine.variables import BuiltModel, Expr, Lit
+
+try:  # the shared travel model (location = team id with a matrix, else venue id)
+    from flextime.travel.distances import has_travel_data, location_distance_matrix
+except ImportError:  # pragma: no cover - travel module not installed
+    has_travel_data = None  # type: ignore[assignment]
+    location_distance_matrix = None  # type: ignore[assignment]
+
+
+def team_distance_matrix(built: BuiltModel) -> list[list[int]] | None:
+    """Distance between the home locations of teams i and j (None when unknown)."""
+    inst = built.instance
+    if inst.distances is not None:
+        return [list(row) for row in inst.distances]
+    if location_distance_matrix is None or not has_travel_data(inst):  # type: ignore[misc]
+        return None
+    keys, matrix = location_distance_matrix(inst)
+    index = {k: i for i, k in enumerate(keys)}
+    venue_of = [index[t.venue] for t in inst.teams]  # type: ignore[index]
+    return [[0 if vi == vj else matrix[vi][vj] for vj in venue_of] for vi in venue_of]
+
+
+def add_travel(built: BuiltModel) -> Expr | None:
+    dist = team_distance_matrix(built)
+    if dist is None:
+        built.notes.append("travel: no distance matrix and no venue coordinates; travel term skipped")
+        return None
+    m = built.model
+    n, n_slots = built.n, built.n_slots
+    total: list[Expr] = []
+    for t in range(n):
+        locs = _locations(built, t)
+        # start and end at home
+        total += [dist[t][i] * lit for i, lit in locs[0].items() if i != t and dist[t][i]]
+        total += [dist[i][t] * lit for i, lit in locs[-1].items() if i != t and dist[i][t]]
+        for s in range(n_slots - 1):
+            here, there = locs[s], locs[s + 1]
+            z = {}
+            for i in here:
+                for j in there:
+                    z[(i, j)] = m.NewBoolVar(f"tr_{t}_{s}_{i}_{j}")
+            for i, lit in here.items():
+                m.Add(sum(z[(i, j)] for j in there) == lit)
+            for j, lit in there.items():
+                m.Add(sum(z[(i, j)] for i in here) == lit)
+            total += [dist[i][j] * v for (i, j), v in z.items() if i != j and dist[i][j]]
+    return sum(total)
+
+
+def _locations(built: BuiltModel, t: int) -> list[dict[int, Lit]]:
+    """Per slot: location index -> literal (only locations that can occur)."""
+    n, n_slots = built.n, built.n_slots
+    m = built.model
+    out: list[dict[int, Lit]] = []
+    prev: dict[int, Lit] = {}
+    for s in range(n_slots):
+        cur: dict[int, Lit] = {}
+        for i in range(n):
+            if i == t:
+                continue
+            v = built.var(i, t, s)
+            if built.compact:
+                if v is not None:
+                    cur[i] = v
+                continue
+            p = prev.get(i, 0)
+            if v is None and isinstance(p, int) and p == 0:
+                continue
+            play = built.plays_lit(t, s)
+            bye = 1 - play if isinstance(play, int) else play.Not()
+            stay = built.new_and([bye, p])
+            cur[i] = built.new_or([0 if v is None else v, stay], f"loc_{t}_{s}_{i}")
+        away = [lit for lit in cur.values()]
+        home = m.NewBoolVar(f"loc_{t}_{s}_{t}")
+        m.Add(home + sum(away) == 1)
+        cur[t] = home
+        out.append(cur)
+        prev = cur
+    return out
+
+
+def set_objective(built: BuiltModel) -> None:
+    inst = built.instance
+    terms: list[Expr] = []
+    if inst.objective.soft_constraints:
+        terms += [p.weight * p.deviation for p in built.penalties if p.weight]
+    if inst.objective.travel_weight > 0:
+        built.travel = add_travel(built)
+        if built.travel is not None:
+            terms.append(inst.objective.travel_weight * built.travel)
+    built.objective = sum(terms)
+    if terms:
+        built.model.Minimize(built.objective)
