@@ -230,6 +230,9 @@ CONFERENCE_CASES = [
     ("pairing ok", partial, DatePairing(id="c", then=["Mon", "Wed"], within_days=4), DATED, 0),
     ("pairing", partial, DatePairing(id="c"), DATED, 2),  # teams 0 and 3: Sat -> Wed
     ("pairing team", partial, DatePairing(id="c", teams=["1", "3"]), DATED, 1),
+    # non-compact BR1: consecutive slots; a bye never forms a break (team 2: A in slot 1, bye, A in slot 3)
+    ("BR1 bye interrupts", partial, BR1(id="c", teams=["2"], slots=list(range(5)), intp=0), DATED, 0),
+    ("BR1 non-compact", partial, BR1(id="c", teams=["3"], slots=list(range(5)), intp=0), DATED, 1),
 ]
 
 
@@ -382,3 +385,10 @@ def test_partial_round_robin_rules():
     assert "teams 0 and 3 meet 0 times, allowed 1..1" in problems2
     # And the valid schedule has no structural problem
     assert _structural(partial(), DATED) == []
+
+
+def test_breaks_by_team_follow_game_order():
+    # Given the dated schedule: team 2 plays H (slot 0), A (slot 1), bye, A (slot 3)
+    report = validate(partial(), games(DATED))
+    # Then the report counts its A-A break in game order (BR1 does not: the bye lies between)
+    assert report.breaks_by_team == {"0": 0, "1": 0, "2": 1, "3": 1}

@@ -63,23 +63,18 @@ class Season:
         return self._home_cum[team]
 
     def breaks(self, team: str) -> list[tuple[int, str]]:
-        """(slot, 'H'|'A') for every break of ``team``, counted at the second game.
+        """(slot, 'H'|'A') for every BR1/BR2 break of ``team``, counted at the second slot.
 
-        Compact play: the team's status in consecutive slots s-1, s (ITC2021 rule). Otherwise: two
-        consecutive games in the team's own order (byes do not interrupt).
+        ITC2021 rule: the team's status in consecutive slots s-1 and s is the same. A bye is a status
+        of its own and never forms a break (this only matters for non-compact play; the engine uses
+        the same rule). ``game_breaks`` counts breaks in the team's own game order instead.
         """
         if team not in self._breaks:
             out: list[tuple[int, str]] = []
-            if self.instance.compact:
-                for s in range(1, self.n_slots):
-                    now = self.status(team, s)
-                    if now is not None and now == self.status(team, s - 1):
-                        out.append((s, now))
-            else:
-                for g1, g2 in pairwise(self.by_team[team]):
-                    h1, h2 = g1.home == team, g2.home == team
-                    if h1 == h2:
-                        out.append((g2.slot, "H" if h2 else "A"))
+            for s in range(1, self.n_slots):
+                now = self.status(team, s)
+                if now is not None and now == self.status(team, s - 1):
+                    out.append((s, now))
             self._breaks[team] = out
         return self._breaks[team]
 
