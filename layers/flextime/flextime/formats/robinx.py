@@ -307,6 +307,9 @@ def _b_ca1(r: _Reader, el: ET.Element, path: str) -> dict[str, Any]:
 def _b_pair(r: _Reader, el: ET.Element, path: str) -> dict[str, Any]:
     """CA2 and CA4."""
     d = r.doc
+    mode2 = _attr(d, el, path, "mode2", "GLOBAL")
+    if el.tag == "CA2" and mode2 != "GLOBAL":
+        raise d.error(el, f"{path}@mode2", f"CA2 with mode2 '{mode2}' is not supported (only GLOBAL)")
     return {
         "teams1": r.team_list(el, path, "teams1", "teamGroups1"),
         "teams2": r.team_list(el, path, "teams2", "teamGroups2"),
