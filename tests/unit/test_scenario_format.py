@@ -122,6 +122,15 @@ def test_slot_generator_expands_dates(tmp_path: Path) -> None:
     assert [s.index for s in instance.slots] == list(range(6))
 
 
+def test_numeric_season_is_read_as_text(tmp_path: Path) -> None:
+    # Given a season written as a bare year
+    path = _write(tmp_path, GOOD_YAML.replace("sport: basketball", "sport: basketball\nseason: 2026"))
+    # When it is loaded
+    instance = load_scenario(path)
+    # Then the season is the text "2026"
+    assert instance.season == "2026"
+
+
 def test_slot_generator_count_exclude_and_label(tmp_path: Path) -> None:
     # Given generators with a count, and with excluded dates and a label pattern
     base = GOOD_YAML.split("slots:")[0]

@@ -93,6 +93,9 @@ def expand_scenario(data: Any, source: str = "<scenario>", base_dir: Path | None
             f"expected a mapping of scenario fields (name, teams, slots, ...), got {kind}",
         )
     data = dict(data)
+    for key in ("name", "sport", "season", "description"):  # `season: 2026` is meant as text
+        if isinstance(data.get(key), int | float) and not isinstance(data.get(key), bool):
+            data[key] = str(data[key])
     if "slots" in data:
         data["slots"] = _expand_slots(data["slots"], source)
     if "venues_file" in data:
