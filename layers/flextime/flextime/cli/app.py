@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flextime.cli.db import db_app
 from flextime.formats.errors import InputError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks that print tables (and write CSV/markdown with --out).", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+app.add_typer(db_app, name="db")
 
 out_console = Console()
 err_console = Console(stderr=True)
