@@ -16,13 +16,23 @@ from dataclasses import dataclass, field
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from flextime.domain import Game, Team, Venue
 from flextime.domain.constraints import MaxConsecutive
-from flextime.store.db import make_pool, scoped_transaction, tenant_transaction, Scope
+from flextime.store.db import Scope, make_pool, scoped_transaction, tenant_transaction
 from flextime.store.migrate import upgrade
-from flextime.store.repositories import comments, idempotency, imports, jobs, notifications, scenarios, schedules, seasons, tenants
+from flextime.store.repositories import (
+    comments,
+    idempotency,
+    imports,
+    jobs,
+    notifications,
+    scenarios,
+    schedules,
+    seasons,
+    tenants,
+)
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -39,9 +49,7 @@ def _admin_url() -> str:
 
 
 def _with_database(url: str, name: str) -> str:
-    params = conninfo_to_dict(url)
-    params["dbname"] = name
-    return make_conninfo(**params)
+    return make_conninfo(url, dbname=name)
 
 
 @pytest.fixture(scope="session")
@@ -139,12 +147,16 @@ class Conference:
 
 def seed_conference(pool, slug: str) -> Conference:
     """Provision a conference through the repositories so that every tenant table gets rows."""
-    tenant, admin = tenants.provision_tenant(pool, slug=slug, name=slug.upper(), admin_email="admin@x.org", admin_name="Admin")
+    tenant, admin = tenants.provision_tenant(
+        pool, slug=slug, name=slug.upper(), admin_email="admin@x.org", admin_name="Admin"
+    )
     with tenant_transaction(pool, tenant.id, admin.id) as tx:
         school_a = tenants.add_school(tx, code="A", name="School A")
         school_b = tenants.add_school(tx, code="B", name="School B")
         scheduler = tenants.add_user(tx, email="sched@x.org", name="Sched", role="scheduler")
-        staff = tenants.add_user(tx, email="staff@a.edu", name="Staff A", role="school_staff", school_id=school_a.id)
+        staff = tenants.add_user(
+            tx, email="staff@a.edu", name="Staff A", role="school_staff", school_id=school_a.id
+        )
         viewer = tenants.add_user(tx, email="viewer@x.org", name="Viewer", role="viewer")
         sport = seasons.add_sport(tx, code="FB", name="Football")
         season = seasons.add_season(tx, sport_id=sport.id, name="2026", starts_on=SEASON_START)

@@ -11,23 +11,36 @@ from flextime.domain import Team, Venue
 from flextime.domain.constraints import FixedGame, MaxConsecutive
 from flextime.store.db import tenant_transaction
 from flextime.store.errors import ConflictError, IdempotencyConflict, InvalidRecord
-from flextime.store.repositories import comments, idempotency, imports, jobs, notifications, scenarios, seasons
+from flextime.store.repositories import (
+    comments,
+    idempotency,
+    imports,
+    jobs,
+    notifications,
+    scenarios,
+    seasons,
+)
 
 
 def test_constraints_are_validated_on_write_and_read(pool, owner, conferences):
     alpha, _ = conferences
     with tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx:
         # When a valid domain constraint is stored and an invalid dict is offered
-        scenarios.put_constraint(tx, alpha.scenario_id, FixedGame(id="fx", home="T00", away="T01", slot=3, hard=False, weight=5))
+        scenarios.put_constraint(
+            tx, alpha.scenario_id, FixedGame(id="fx", home="T00", away="T01", slot=3, hard=False, weight=5)
+        )
         with pytest.raises(InvalidRecord):
-            scenarios.put_constraint(tx, alpha.scenario_id, {"type": "MaxConsecutive", "id": "bad", "max": "many"})
+            scenarios.put_constraint(
+                tx, alpha.scenario_id, {"type": "MaxConsecutive", "id": "bad", "max": "many"}
+            )
         stored = {c.constraint.id: c for c in scenarios.list_constraints(tx, alpha.scenario_id)}
     # Then the valid one reads back as the same typed model, the invalid one was never written
     assert stored["fx"].constraint == FixedGame(id="fx", home="T00", away="T01", slot=3, hard=False, weight=5)
     assert isinstance(stored["c1"].constraint, MaxConsecutive) and "bad" not in stored
     # When a row is corrupted behind the app's back (as owner)
     owner.execute(
-        "UPDATE constraints SET body = body || '{\"max\": -1, \"unknown\": 1}' WHERE tenant_id = %s AND constraint_id = 'fx'",
+        'UPDATE constraints SET body = body || \'{"max": -1, "unknown": 1}\''
+        " WHERE tenant_id = %s AND constraint_id = 'fx'",
         (alpha.tenant_id,),
     )
     # Then reading it raises a typed error instead of returning a bad constraint
@@ -61,14 +74,20 @@ def test_mentions_notify_unless_turned_off(pool, conferences):
         thread = comments.start_thread(tx, "game", "T00-T01@3", title="TV window")
         before = len(notifications.unread(tx, alpha.scheduler))
         # When the admin mentions the scheduler and the viewer
-        comment = comments.add_comment(tx, thread.id, "ok for ESPN?", mentions=[alpha.scheduler, alpha.viewer])
+        comment = comments.add_comment(
+            tx, thread.id, "ok for ESPN?", mentions=[alpha.scheduler, alpha.viewer]
+        )
         # Then both are recorded as mentioned, but only the scheduler is notified
         assert set(comment.mentions) == {alpha.scheduler, alpha.viewer}
         assert len(notifications.unread(tx, alpha.scheduler)) == before + 1
         assert notifications.unread(tx, alpha.viewer) == []
         listed = comments.list_comments(tx, thread.id)
-        assert [c.body for c in listed] == ["ok for ESPN?"] and set(listed[0].mentions) == set(comment.mentions)
-        marked = notifications.mark_read(tx, alpha.scheduler, [n.id for n in notifications.unread(tx, alpha.scheduler)])
+        assert [c.body for c in listed] == ["ok for ESPN?"] and set(listed[0].mentions) == set(
+            comment.mentions
+        )
+        marked = notifications.mark_read(
+            tx, alpha.scheduler, [n.id for n in notifications.unread(tx, alpha.scheduler)]
+        )
         assert marked == before + 1 and notifications.unread(tx, alpha.scheduler) == []
 
 
@@ -78,11 +97,15 @@ def test_import_batch_rolls_back(pool, conferences):
         # Given an import that created a venue, a team, a calendar entry and a constraint
         season = seasons.add_season(tx, sport_id=alpha.sport_id, name="import-test")
         batch = imports.start_batch(tx, "csv", season_id=season.id)
-        ids = seasons.add_venues(tx, [Venue(id="IMP", name="Imported", lat=1, lon=1)], import_batch_id=batch.id)
+        ids = seasons.add_venues(
+            tx, [Venue(id="IMP", name="Imported", lat=1, lon=1)], import_batch_id=batch.id
+        )
         seasons.add_teams(tx, season.id, [Team(id="X1", name="X1", venue="IMP")], import_batch_id=batch.id)
         seasons.add_calendar_entry(tx, ids["IMP"], dt.date(2026, 9, 1), import_batch_id=batch.id)
         scenario = scenarios.add_scenario(tx, season.id, "imported")
-        scenarios.put_constraint(tx, scenario.id, MaxConsecutive(id="m", max=3, mode="A"), import_batch_id=batch.id)
+        scenarios.put_constraint(
+            tx, scenario.id, MaxConsecutive(id="m", max=3, mode="A"), import_batch_id=batch.id
+        )
         finished = imports.finish_batch(tx, batch.id)
         # When it is rolled back
         deleted = imports.rollback_batch(tx, batch.id)
@@ -92,7 +115,13 @@ def test_import_batch_rolls_back(pool, conferences):
         assert seasons.list_teams(tx, season.id) == []
         assert "IMP" not in {v.id for v in seasons.list_venues(tx)}
         assert scenarios.list_constraints(tx, scenario.id) == []
-    assert finished.counts == {"constraints": 1, "venue_calendar": 1, "school_blackouts": 0, "teams": 1, "venues": 1}
+    assert finished.counts == {
+        "constraints": 1,
+        "venue_calendar": 1,
+        "school_blackouts": 0,
+        "teams": 1,
+        "venues": 1,
+    }
     assert deleted == finished.counts
 
 

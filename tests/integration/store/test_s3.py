@@ -39,7 +39,10 @@ def local_store(tmp_path):
 
 def test_keys_are_scoped_by_tenant_season_and_job():
     # Then keys nest tenant / season / job / kind, and bad kinds or names are refused
-    assert artifact_key(TENANT, SEASON, JOB, "solutions", "solution.xml") == f"{TENANT}/{SEASON}/{JOB}/solutions/solution.xml"
+    assert (
+        artifact_key(TENANT, SEASON, JOB, "solutions", "solution.xml")
+        == f"{TENANT}/{SEASON}/{JOB}/solutions/solution.xml"
+    )
     with pytest.raises(ValueError):
         artifact_key(TENANT, SEASON, JOB, "secrets", "x")  # type: ignore[arg-type]
     with pytest.raises(ValueError):

@@ -31,7 +31,9 @@ def test_version_round_trips_games_and_reads_one_team(pool, conferences):
         t03 = schedules.team_games(tx, draft.id, "T03")
         week = schedules.week_games(tx, GAMES[0].day)
     # Then every game is there, typed as domain games, and the team plays every round once
-    assert len(games) == 240 and sorted(games, key=lambda g: (g.slot, g.home)) == sorted(GAMES, key=lambda g: (g.slot, g.home))
+    assert len(games) == 240 and sorted(games, key=lambda g: (g.slot, g.home)) == sorted(
+        GAMES, key=lambda g: (g.slot, g.home)
+    )
     assert [g.slot for g in t03] == list(range(30))
     assert isinstance(games[0], Game)
     # And the week view shows the published version only (8 games of round 0)
@@ -41,21 +43,36 @@ def test_version_round_trips_games_and_reads_one_team(pool, conferences):
 
 def test_schedule_write_is_all_or_nothing(pool, owner, conferences):
     alpha, _ = conferences
-    before = owner.execute("SELECT count(*) FROM schedules WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
-    games_before = owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
+    before = owner.execute(
+        "SELECT count(*) FROM schedules WHERE tenant_id = %s", (alpha.tenant_id,)
+    ).fetchone()[0]
+    games_before = owner.execute(
+        "SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)
+    ).fetchone()[0]
     # Given 240 games written in chunks of 100, with an unknown team in the middle of the third chunk
     bad = [*GAMES[:230], Game(home="T00", away="NOPE", slot=29), *GAMES[230:]]
     # When the version is written
-    with pytest.raises(psycopg.errors.ForeignKeyViolation), tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx:
+    with (
+        pytest.raises(psycopg.errors.ForeignKeyViolation),
+        tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx,
+    ):
         schedules.create_version(tx, alpha.season_id, bad, chunk_size=100)
     # Then neither the version row nor the first two chunks of games were kept
-    assert owner.execute("SELECT count(*) FROM schedules WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0] == before
-    assert owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0] == games_before
+    assert (
+        owner.execute("SELECT count(*) FROM schedules WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
+        == before
+    )
+    assert (
+        owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
+        == games_before
+    )
 
 
 def test_failure_after_the_games_rolls_back_everything(pool, owner, conferences):
     alpha, _ = conferences
-    before = owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
+    before = owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[
+        0
+    ]
 
     # Given a caller that fails after the version and its games were written (e.g. the S3 upload)
     class UploadFailed(Exception):
@@ -66,7 +83,10 @@ def test_failure_after_the_games_rolls_back_everything(pool, owner, conferences)
         schedules.create_version(tx, alpha.season_id, GAMES)
         raise UploadFailed
     # Then nothing was written
-    assert owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0] == before
+    assert (
+        owner.execute("SELECT count(*) FROM games WHERE tenant_id = %s", (alpha.tenant_id,)).fetchone()[0]
+        == before
+    )
 
 
 def test_published_version_is_immutable(pool, owner, conferences):
@@ -81,8 +101,11 @@ def test_published_version_is_immutable(pool, owner, conferences):
     with pytest.raises(ImmutableVersionError), tenant_transaction(pool, alpha.tenant_id, alpha.admin) as tx:
         tx.execute("UPDATE games SET slot = 5 WHERE schedule_id = %s", (published.id,))
     with pytest.raises(ImmutableVersionError), tenant_transaction(pool, alpha.tenant_id, alpha.admin) as tx:
-        tx.execute("INSERT INTO games (tenant_id, schedule_id, season_id, game_no, home, away, slot)"
-                   " VALUES (%s, %s, %s, 9999, 'T00', 'T01', 0)", (alpha.tenant_id, published.id, alpha.season_id))  # fmt: skip
+        tx.execute(
+            "INSERT INTO games (tenant_id, schedule_id, season_id, game_no, home, away, slot)"
+            " VALUES (%s, %s, %s, 9999, 'T00', 'T01', 0)",
+            (alpha.tenant_id, published.id, alpha.season_id),
+        )
     with pytest.raises(ImmutableVersionError), tenant_transaction(pool, alpha.tenant_id, alpha.admin) as tx:
         schedules.delete_draft(tx, published.id)
     # And even the owner (superuser) cannot change it without disabling the trigger
@@ -98,7 +121,9 @@ def test_editing_a_published_version_creates_a_new_version(pool, conferences):
         # When the scheduler derives a draft from it and moves a game
         draft = schedules.derive_draft(tx, beta.published)
         game = schedules.list_games(tx, draft.id)[0]
-        edited = schedules.move_game(tx, draft.id, draft.row_version, game.home, game.away, from_slot=game.slot, to_slot=29)
+        edited = schedules.move_game(
+            tx, draft.id, draft.row_version, game.home, game.away, from_slot=game.slot, to_slot=29
+        )
         # And publishes the draft
         published = schedules.publish(tx, draft.id, edited.row_version)
         versions = {v.id: v for v in schedules.list_versions(tx, beta.season_id)}
@@ -121,13 +146,18 @@ def test_lost_update_prevented_under_two_concurrent_writers(pool, conferences):
             with tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx:
                 seen = schedules.get_version(tx, draft.id).row_version
                 barrier.wait(timeout=10)  # both have read before either writes
-                schedules.move_game(tx, draft.id, seen, game.home, game.away, from_slot=game.slot, to_slot=to_slot)
+                schedules.move_game(
+                    tx, draft.id, seen, game.home, game.away, from_slot=game.slot, to_slot=to_slot
+                )
             outcomes[name] = "saved"
         except ConcurrencyError as exc:
             outcomes[name] = exc
 
     # When both save at the same time, on two connections
-    threads = [threading.Thread(target=editor, args=("a", first, 20)), threading.Thread(target=editor, args=("b", second, 21))]
+    threads = [
+        threading.Thread(target=editor, args=("a", first, 20)),
+        threading.Thread(target=editor, args=("b", second, 21)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

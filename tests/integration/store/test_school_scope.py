@@ -55,7 +55,9 @@ def test_staff_cannot_edit_or_delete_another_schools_rows(pool, owner, conferenc
         ).rowcount
     # Then nothing changed
     assert moved == 0
-    assert owner.execute("SELECT reason FROM school_blackouts WHERE id = %s", (blackout.id,)).fetchone()[0] == ""
+    assert (
+        owner.execute("SELECT reason FROM school_blackouts WHERE id = %s", (blackout.id,)).fetchone()[0] == ""
+    )
     assert owner.execute("SELECT count(*) FROM venue_calendar WHERE id = %s", (entry.id,)).fetchone()[0] == 1
 
 

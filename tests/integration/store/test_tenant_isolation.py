@@ -47,21 +47,30 @@ def test_every_table_is_tenant_scoped_with_forced_rls(owner, conferences):
             " AND policyname = 'tenant_isolation'",
             (table,),
         ).fetchone()
-        assert policy and "flextime_current_tenant()" in policy[0] and "flextime_current_tenant()" in policy[1], table
+        assert (
+            policy and "flextime_current_tenant()" in policy[0] and "flextime_current_tenant()" in policy[1]
+        ), table
 
 
 def test_app_role_is_neither_owner_nor_superuser(owner):
     # Given the application role
-    row = owner.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+    row = owner.execute(
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", (APP_ROLE,)
+    ).fetchone()
     # Then it cannot bypass row-level security and owns no table
     assert row == (False, False)
-    owned = owner.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s", (APP_ROLE,))
+    owned = owner.execute(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s", (APP_ROLE,)
+    )
     assert owned.fetchone()[0] == 0
 
 
 def _as_app(conn: psycopg.Connection, tenant_id: uuid.UUID) -> None:
     conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(APP_ROLE)))
-    conn.execute("SELECT set_config('app.tenant_id', %s, true), set_config('app.role', 'conference_admin', true)", (str(tenant_id),))
+    conn.execute(
+        "SELECT set_config('app.tenant_id', %s, true), set_config('app.role', 'conference_admin', true)",
+        (str(tenant_id),),
+    )
 
 
 def test_cross_tenant_reads_and_writes_are_refused_for_every_table(owner, db_url, conferences):
@@ -71,7 +80,8 @@ def test_cross_tenant_reads_and_writes_are_refused_for_every_table(owner, db_url
         ident, key_ident = sql.Identifier(table), sql.Identifier(key)
         # Given alpha has rows in this table (seeded through the repositories)
         alpha_row = owner.execute(
-            sql.SQL("SELECT to_jsonb(t) FROM {} t WHERE {} = %s LIMIT 1").format(ident, key_ident), (alpha.tenant_id,)
+            sql.SQL("SELECT to_jsonb(t) FROM {} t WHERE {} = %s LIMIT 1").format(ident, key_ident),
+            (alpha.tenant_id,),
         ).fetchone()
         assert alpha_row, f"the seed put no row of tenant alpha into {table}: extend seed_conference"
         with psycopg.connect(db_url) as conn:
@@ -79,10 +89,14 @@ def test_cross_tenant_reads_and_writes_are_refused_for_every_table(owner, db_url
             with conn.transaction():
                 _as_app(conn, beta.tenant_id)
                 seen = conn.execute(
-                    sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(ident, key_ident), (alpha.tenant_id,)
+                    sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(ident, key_ident),
+                    (alpha.tenant_id,),
                 ).fetchone()[0]
                 updated = _rowcount_or_refused(
-                    conn, sql.SQL("UPDATE {} SET {} = {} WHERE {} = %s").format(ident, key_ident, key_ident, key_ident),
+                    conn,
+                    sql.SQL("UPDATE {} SET {} = {} WHERE {} = %s").format(
+                        ident, key_ident, key_ident, key_ident
+                    ),
                     alpha.tenant_id,
                 )
                 deleted = _rowcount_or_refused(
@@ -94,11 +108,15 @@ def test_cross_tenant_reads_and_writes_are_refused_for_every_table(owner, db_url
             with pytest.raises(psycopg.errors.InsufficientPrivilege) as refused, conn.transaction():
                 _as_app(conn, beta.tenant_id)
                 conn.execute(
-                    sql.SQL("INSERT INTO {} SELECT * FROM jsonb_populate_record(NULL::{}, %s)").format(ident, ident),
+                    sql.SQL("INSERT INTO {} SELECT * FROM jsonb_populate_record(NULL::{}, %s)").format(
+                        ident, ident
+                    ),
                     (Jsonb(alpha_row[0]),),
                 )
             # Then row-level security refuses it
-            assert "row-level security" in str(refused.value) or "permission denied" in str(refused.value), table
+            assert "row-level security" in str(refused.value) or "permission denied" in str(refused.value), (
+                table
+            )
         # And alpha's rows are all still there
         still = owner.execute(
             sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(ident, key_ident), (alpha.tenant_id,)

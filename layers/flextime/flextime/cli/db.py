@@ -36,7 +36,12 @@ def status_cmd() -> None:
     table = Table("version", "name", "state", "applied at")
     for s in status(database_url()):
         state = ("applied" if s.checksum_ok else "applied, file changed!") if s.applied else "pending"
-        table.add_row(f"{s.version:04d}", s.name, state, s.applied_at.isoformat(timespec="seconds") if s.applied_at else "-")
+        table.add_row(
+            f"{s.version:04d}",
+            s.name,
+            state,
+            s.applied_at.isoformat(timespec="seconds") if s.applied_at else "-",
+        )
     _out.print(table)
 
 

@@ -140,9 +140,7 @@ def translate_errors() -> Iterator[None]:
 
 
 @contextmanager
-def scoped_transaction(
-    pool: ConnectionPool, scope: Scope, *, app_role: str = APP_ROLE
-) -> Iterator[Tx]:
+def scoped_transaction(pool: ConnectionPool, scope: Scope, *, app_role: str = APP_ROLE) -> Iterator[Tx]:
     """One transaction as ``app_role`` with the given scope, trusted as is (provisioning, jobs run
     by the platform). Request paths use :func:`tenant_transaction`."""
     with pool.connection() as conn, translate_errors(), conn.transaction():

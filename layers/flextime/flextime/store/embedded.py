@@ -23,7 +23,11 @@ DATABASE = "flextime"
 def data_dir() -> Path:
     """Where the embedded cluster lives (read from the environment on every call)."""
     base = os.environ.get("FLEXTIME_DATA_DIR")
-    root = Path(base).expanduser() if base else Path(os.environ.get("XDG_DATA_HOME", "~/.local/share")).expanduser() / "flextime"
+    root = (
+        Path(base).expanduser()
+        if base
+        else Path(os.environ.get("XDG_DATA_HOME", "~/.local/share")).expanduser() / "flextime"
+    )
     return root / "pg"
 
 
@@ -52,7 +56,7 @@ def stop_embedded(pgdata: Path | None = None) -> bool:
     """Stop the embedded server if it runs (``pg_ctl stop``); True when one was stopped."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from pgserver._commands import pg_ctl
+        from pgserver import _commands
         from pgserver.utils import PostmasterInfo
 
         pgdata = (pgdata or data_dir()).expanduser().resolve()
@@ -60,6 +64,7 @@ def stop_embedded(pgdata: Path | None = None) -> bool:
         if info is None or not info.is_running():
             return False
         user = "pgserver" if os.geteuid() == 0 else None
+        pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 - generated at import time, unknown to mypy
         pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
         from pgserver.postgres_server import PostgresServer
 

@@ -100,7 +100,7 @@ def upgrade(url: str, migrations: list[Migration] | None = None) -> list[Migrati
                 started = time.perf_counter()
                 try:
                     with conn.transaction():
-                        conn.execute(migration.sql)  # type: ignore[arg-type]  # trusted packaged SQL
+                        conn.execute(migration.sql.encode())  # trusted packaged SQL, many statements
                         conn.execute(
                             "INSERT INTO schema_migrations (version, name, checksum, duration_ms)"
                             " VALUES (%s, %s, %s, %s)",

@@ -17,7 +17,13 @@ ArtifactKind = Literal["inputs", "instances", "solutions", "exports", "imports",
 KINDS: tuple[str, ...] = ("inputs", "instances", "solutions", "exports", "imports", "reports")
 
 
-def artifact_key(tenant_id: uuid.UUID | str, season_id: uuid.UUID | str, owner_id: uuid.UUID | str, kind: ArtifactKind, name: str) -> str:
+def artifact_key(
+    tenant_id: uuid.UUID | str,
+    season_id: uuid.UUID | str,
+    owner_id: uuid.UUID | str,
+    kind: ArtifactKind,
+    name: str,
+) -> str:
     """The object key of one artifact. ``owner_id`` is the job id (or the import batch id)."""
     if kind not in KINDS:
         raise ValueError(f"unknown artifact kind {kind!r} (one of {', '.join(KINDS)})")
@@ -77,7 +83,9 @@ class S3ArtifactStore:
         return self._client
 
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        extra: dict[str, Any] = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.kms_key_id} if self.kms_key_id else {}
+        extra: dict[str, Any] = (
+            {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.kms_key_id} if self.kms_key_id else {}
+        )
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra)
 
     def get_bytes(self, key: str) -> bytes:

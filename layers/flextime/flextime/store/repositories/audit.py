@@ -44,7 +44,9 @@ def append_audit(
     return AuditEntry.model_validate(row)
 
 
-def list_audit(tx: Tx, *, entity_type: str | None = None, entity_id: object = None, limit: int = 100) -> list[AuditEntry]:
+def list_audit(
+    tx: Tx, *, entity_type: str | None = None, entity_id: object = None, limit: int = 100
+) -> list[AuditEntry]:
     """Most recent entries first, optionally for one entity."""
     rows = tx.execute(
         "SELECT * FROM audit_log WHERE (%(t)s::text IS NULL OR entity_type = %(t)s)"
@@ -59,7 +61,8 @@ def verify_audit_chain(tx: Tx, tenant_id: uuid.UUID | None = None) -> BrokenLink
     Returns the first broken row, or None when the whole chain verifies."""
     tenant = tenant_id or tx.tenant_id
     cur = tx.conn.execute(
-        "SELECT seq, prev_hash, hash, flextime_audit_payload(a) FROM audit_log a WHERE tenant_id = %s ORDER BY seq",
+        "SELECT seq, prev_hash, hash, flextime_audit_payload(a) FROM audit_log a"
+        " WHERE tenant_id = %s ORDER BY seq",
         (tenant,),
     )
     previous, expected_seq = "", 1

@@ -20,7 +20,9 @@ def start_thread(tx: Tx, entity_type: str, entity_id: object, *, title: str = ""
     return CommentThread.model_validate(row)
 
 
-def add_comment(tx: Tx, thread_id: uuid.UUID, body: str, *, mentions: list[uuid.UUID] | None = None) -> Comment:
+def add_comment(
+    tx: Tx, thread_id: uuid.UUID, body: str, *, mentions: list[uuid.UUID] | None = None
+) -> Comment:
     """Post as the transaction's user; mentioned users get a ``mention`` notification."""
     if tx.execute("SELECT 1 FROM comment_threads WHERE id = %s", (thread_id,)).fetchone() is None:
         raise NotFound("comment_thread", thread_id)
@@ -59,5 +61,10 @@ def threads_for(tx: Tx, entity_type: str, entity_id: object) -> list[CommentThre
 
 
 def resolve_thread(tx: Tx, thread_id: uuid.UUID) -> None:
-    if tx.execute("UPDATE comment_threads SET resolved = true WHERE id = %s RETURNING id", (thread_id,)).fetchone() is None:
+    if (
+        tx.execute(
+            "UPDATE comment_threads SET resolved = true WHERE id = %s RETURNING id", (thread_id,)
+        ).fetchone()
+        is None
+    ):
         raise NotFound("comment_thread", thread_id)

@@ -16,7 +16,9 @@ from flextime.store.errors import IdempotencyConflict, NotFound
 
 def request_hash(body: Any) -> str:
     """sha256 of the canonical JSON of a request body."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from flextime.store.repositories.audit import append_audit
 _BATCH_TABLES = ("constraints", "venue_calendar", "school_blackouts", "teams", "venues")
 
 
-def start_batch(tx: Tx, kind: str, *, season_id: uuid.UUID | None = None, source_key: str | None = None) -> ImportBatch:
+def start_batch(
+    tx: Tx, kind: str, *, season_id: uuid.UUID | None = None, source_key: str | None = None
+) -> ImportBatch:
     row = tx.execute(
         "INSERT INTO import_batches (tenant_id, season_id, kind, source_key, created_by)"
         " VALUES (%s, %s, %s, %s, %s) RETURNING *",
@@ -48,7 +50,7 @@ def rollback_batch(tx: Tx, batch_id: uuid.UUID) -> dict[str, int]:
         raise ConflictError(f"import batch {batch_id} is already {row['status']}")
     deleted: dict[str, int] = {}
     for table in _BATCH_TABLES:
-        cur = tx.execute(f"DELETE FROM {table} WHERE import_batch_id = %s", (batch_id,))  # noqa: S608
+        cur = tx.execute(f"DELETE FROM {table} WHERE import_batch_id = %s", (batch_id,))
         deleted[table] = cur.rowcount
     tx.execute(
         "UPDATE import_batches SET status = 'rolled_back', rolled_back_at = %s WHERE id = %s",
@@ -61,6 +63,8 @@ def rollback_batch(tx: Tx, batch_id: uuid.UUID) -> dict[str, int]:
 def _counts(tx: Tx, batch_id: uuid.UUID) -> dict[str, Any]:
     counts = {}
     for table in _BATCH_TABLES:
-        row = tx.execute(f"SELECT count(*) AS n FROM {table} WHERE import_batch_id = %s", (batch_id,)).fetchone()  # noqa: S608
+        row = tx.execute(
+            f"SELECT count(*) AS n FROM {table} WHERE import_batch_id = %s", (batch_id,)
+        ).fetchone()
         counts[table] = row["n"] if row else 0
     return counts

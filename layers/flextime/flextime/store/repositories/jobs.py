@@ -27,7 +27,15 @@ def create_job(
     row = tx.execute(
         "INSERT INTO jobs (tenant_id, id, season_id, scenario_id, kind, plan, created_by)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-        (tx.tenant_id, job_id or uuid.uuid4(), season_id, scenario_id, kind, Jsonb(plan or {}), tx.scope.user_id),
+        (
+            tx.tenant_id,
+            job_id or uuid.uuid4(),
+            season_id,
+            scenario_id,
+            kind,
+            Jsonb(plan or {}),
+            tx.scope.user_id,
+        ),
     ).fetchone()
     return Job.model_validate(row)
 
@@ -41,7 +49,11 @@ def get_job(tx: Tx, job_id: uuid.UUID) -> Job:
 
 def mark_running(tx: Tx, job_id: uuid.UUID, execution_id: str) -> Job:
     return _transition(
-        tx, job_id, "SET status = 'running', execution_id = %(x)s, started_at = now()", {"x": execution_id}, ("queued",)
+        tx,
+        job_id,
+        "SET status = 'running', execution_id = %(x)s, started_at = now()",
+        {"x": execution_id},
+        ("queued",),
     )
 
 
@@ -75,7 +87,9 @@ def finish_job(
     )
 
 
-def _transition(tx: Tx, job_id: uuid.UUID, set_clause: str, params: dict[str, Any], allowed_from: tuple[str, ...]) -> Job:
+def _transition(
+    tx: Tx, job_id: uuid.UUID, set_clause: str, params: dict[str, Any], allowed_from: tuple[str, ...]
+) -> Job:
     row = tx.execute(
         f"UPDATE jobs {set_clause} WHERE id = %(id)s AND status = ANY(%(from)s) RETURNING *",
         {**params, "id": job_id, "from": list(allowed_from)},

@@ -13,7 +13,8 @@ from flextime.store.records import Notification
 
 def set_preference(tx: Tx, user_id: uuid.UUID, kind: str, channel: str, enabled: bool) -> None:
     tx.execute(
-        "INSERT INTO notification_preferences (tenant_id, user_id, kind, channel, enabled) VALUES (%s, %s, %s, %s, %s)"
+        "INSERT INTO notification_preferences (tenant_id, user_id, kind, channel, enabled)"
+        " VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT (tenant_id, user_id, kind, channel) DO UPDATE SET enabled = EXCLUDED.enabled",
         (tx.tenant_id, user_id, kind, channel, enabled),
     )
@@ -40,7 +41,8 @@ def notify(tx: Tx, user_id: uuid.UUID, kind: str, payload: dict[str, Any]) -> No
 
 def unread(tx: Tx, user_id: uuid.UUID, limit: int = 50) -> list[Notification]:
     rows = tx.execute(
-        "SELECT * FROM notifications WHERE user_id = %s AND read_at IS NULL ORDER BY created_at DESC LIMIT %s",
+        "SELECT * FROM notifications WHERE user_id = %s AND read_at IS NULL"
+        " ORDER BY created_at DESC LIMIT %s",
         (user_id, limit),
     ).fetchall()
     return [Notification.model_validate(r) for r in rows]

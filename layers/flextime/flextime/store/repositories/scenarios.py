@@ -29,7 +29,15 @@ def add_scenario(
     row = tx.execute(
         "INSERT INTO scenarios (tenant_id, season_id, name, description, format, objective, created_by)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-        (tx.tenant_id, season_id, name, description, Jsonb(format or {}), Jsonb(objective or {}), tx.scope.user_id),
+        (
+            tx.tenant_id,
+            season_id,
+            name,
+            description,
+            Jsonb(format or {}),
+            Jsonb(objective or {}),
+            tx.scope.user_id,
+        ),
     ).fetchone()
     return Scenario.model_validate(row)
 
@@ -51,12 +59,15 @@ def put_constraint(
 ) -> StoredConstraint:
     """Insert or replace one constraint (by its id within the scenario)."""
     try:
-        parsed = parse_constraint(constraint if isinstance(constraint, dict) else constraint.model_dump(mode="json"))
+        parsed = parse_constraint(
+            constraint if isinstance(constraint, dict) else constraint.model_dump(mode="json")
+        )
     except ValidationError as exc:
         raise InvalidRecord(f"constraint: {exc}") from exc
     body = parsed.model_dump(mode="json")
     before = tx.execute(
-        "INSERT INTO constraints AS c (tenant_id, scenario_id, constraint_id, type, label, hard, weight, enabled,"
+        "INSERT INTO constraints AS c (tenant_id, scenario_id, constraint_id, type, label, hard, weight,"
+        " enabled,"
         " body, import_batch_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (tenant_id, scenario_id, constraint_id) DO UPDATE SET type = EXCLUDED.type,"
         " label = EXCLUDED.label, hard = EXCLUDED.hard, weight = EXCLUDED.weight, enabled = EXCLUDED.enabled,"
@@ -89,13 +100,19 @@ def list_constraints(tx: Tx, scenario_id: uuid.UUID, *, enabled_only: bool = Fal
 
 def set_constraint_enabled(tx: Tx, scenario_id: uuid.UUID, constraint_id: str, enabled: bool) -> None:
     row = tx.execute(
-        "UPDATE constraints SET enabled = %s, updated_at = now() WHERE scenario_id = %s AND constraint_id = %s"
+        "UPDATE constraints SET enabled = %s, updated_at = now()"
+        " WHERE scenario_id = %s AND constraint_id = %s"
         " RETURNING constraint_id",
         (enabled, scenario_id, constraint_id),
     ).fetchone()
     if row is None:
         raise NotFound("constraint", f"{scenario_id}/{constraint_id}")
-    append_audit(tx, "constraint.enable" if enabled else "constraint.disable", "constraint", f"{scenario_id}/{constraint_id}")
+    append_audit(
+        tx,
+        "constraint.enable" if enabled else "constraint.disable",
+        "constraint",
+        f"{scenario_id}/{constraint_id}",
+    )
 
 
 def delete_constraint(tx: Tx, scenario_id: uuid.UUID, constraint_id: str) -> None:

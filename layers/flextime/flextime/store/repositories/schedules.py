@@ -28,7 +28,8 @@ from flextime.store.repositories.audit import append_audit
 _GAME_COLUMNS = "game_no, home, away, slot, day, venue, locked, tv"
 _INSERT_GAMES = (
     "INSERT INTO games (tenant_id, schedule_id, season_id, game_no, home, away, slot, day, venue, locked, tv)"
-    " SELECT %s, %s, %s, g.* FROM unnest(%s::int[], %s::text[], %s::text[], %s::int[], %s::date[], %s::text[],"
+    " SELECT %s, %s, %s, g.* FROM unnest(%s::int[], %s::text[], %s::text[], %s::int[], %s::date[],"
+    " %s::text[],"
     " %s::bool[], %s::text[]) AS g"
 )
 
@@ -50,7 +51,8 @@ def create_version(
     if tx.execute("SELECT 1 FROM seasons WHERE id = %s FOR UPDATE", (season_id,)).fetchone() is None:
         raise NotFound("season", season_id)
     row = tx.execute(
-        "INSERT INTO schedules (tenant_id, season_id, version, parent_id, scenario_id, job_id, objective, note,"
+        "INSERT INTO schedules (tenant_id, season_id, version, parent_id, scenario_id, job_id, objective,"
+        " note,"
         " created_by) SELECT %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s, %s FROM schedules"
         " WHERE season_id = %s RETURNING *",
         (
@@ -71,7 +73,9 @@ def create_version(
     return version
 
 
-def _insert_games(tx: Tx, version: ScheduleVersion, games: Sequence[Game], *, start: int, chunk_size: int) -> None:
+def _insert_games(
+    tx: Tx, version: ScheduleVersion, games: Sequence[Game], *, start: int, chunk_size: int
+) -> None:
     cur = tx.conn.cursor()
     for offset in range(0, len(games), chunk_size):
         chunk = games[offset : offset + chunk_size]
@@ -101,12 +105,16 @@ def get_version(tx: Tx, schedule_id: uuid.UUID) -> ScheduleVersion:
 
 
 def list_versions(tx: Tx, season_id: uuid.UUID) -> list[ScheduleVersion]:
-    rows = tx.execute("SELECT * FROM schedules WHERE season_id = %s ORDER BY version", (season_id,)).fetchall()
+    rows = tx.execute(
+        "SELECT * FROM schedules WHERE season_id = %s ORDER BY version", (season_id,)
+    ).fetchall()
     return [ScheduleVersion.model_validate(r) for r in rows]
 
 
 def published_version(tx: Tx, season_id: uuid.UUID) -> ScheduleVersion | None:
-    row = tx.execute("SELECT * FROM schedules WHERE season_id = %s AND status = 'published'", (season_id,)).fetchone()
+    row = tx.execute(
+        "SELECT * FROM schedules WHERE season_id = %s AND status = 'published'", (season_id,)
+    ).fetchone()
     return ScheduleVersion.model_validate(row) if row else None
 
 
@@ -149,14 +157,19 @@ WEEK_SQL = (
 
 def week_games(tx: Tx, start: dt.date, days: int = 7) -> list[dict[str, Any]]:
     """Published games of every sport from ``start`` for ``days`` days (rows with the sport code)."""
-    return tx.execute(WEEK_SQL, {"t": tx.tenant_id, "from": start, "to": start + dt.timedelta(days=days)}).fetchall()
+    return tx.execute(
+        WEEK_SQL, {"t": tx.tenant_id, "from": start, "to": start + dt.timedelta(days=days)}
+    ).fetchall()
 
 
-def _claim(tx: Tx, schedule_id: uuid.UUID, expected_row_version: int, set_clause: str = "", **params: Any) -> ScheduleVersion:
+def _claim(
+    tx: Tx, schedule_id: uuid.UUID, expected_row_version: int, set_clause: str = "", **params: Any
+) -> ScheduleVersion:
     """Bump the version row if it still has ``expected_row_version`` (the trigger increments
     row_version and refuses non-drafts); otherwise raise ConcurrencyError / NotFound."""
     row = tx.execute(
-        f"UPDATE schedules SET updated_at = now() {set_clause} WHERE id = %(id)s AND row_version = %(rv)s RETURNING *",
+        f"UPDATE schedules SET updated_at = now() {set_clause}"
+        " WHERE id = %(id)s AND row_version = %(rv)s RETURNING *",
         {"id": schedule_id, "rv": expected_row_version, **params},
     ).fetchone()
     if row is None:
@@ -166,7 +179,12 @@ def _claim(tx: Tx, schedule_id: uuid.UUID, expected_row_version: int, set_clause
 
 
 def replace_games(
-    tx: Tx, schedule_id: uuid.UUID, expected_row_version: int, games: Sequence[Game], *, chunk_size: int = 5000
+    tx: Tx,
+    schedule_id: uuid.UUID,
+    expected_row_version: int,
+    games: Sequence[Game],
+    *,
+    chunk_size: int = 5000,
 ) -> ScheduleVersion:
     """Replace every game of a draft (an editor's save). Returns the version with its new row_version."""
     version = _claim(tx, schedule_id, expected_row_version)
@@ -190,7 +208,8 @@ def move_game(
     """Move one game of a draft to another slot (and date)."""
     version = _claim(tx, schedule_id, expected_row_version)
     moved = tx.execute(
-        "UPDATE games SET slot = %s, day = %s WHERE tenant_id = %s AND schedule_id = %s AND home = %s AND away = %s"
+        "UPDATE games SET slot = %s, day = %s"
+        " WHERE tenant_id = %s AND schedule_id = %s AND home = %s AND away = %s"
         " AND slot = %s RETURNING game_no",
         (to_slot, day, tx.tenant_id, schedule_id, home, away, from_slot),
     ).fetchone()

@@ -20,16 +20,23 @@ from flextime.store.repositories.audit import append_audit
 
 def add_sport(tx: Tx, *, code: str, name: str) -> Sport:
     row = tx.execute(
-        "INSERT INTO sports (tenant_id, code, name) VALUES (%s, %s, %s) RETURNING *", (tx.tenant_id, code, name)
+        "INSERT INTO sports (tenant_id, code, name) VALUES (%s, %s, %s) RETURNING *",
+        (tx.tenant_id, code, name),
     ).fetchone()
     return Sport.model_validate(row)
 
 
 def add_season(
-    tx: Tx, *, sport_id: uuid.UUID, name: str, starts_on: dt.date | None = None, ends_on: dt.date | None = None
+    tx: Tx,
+    *,
+    sport_id: uuid.UUID,
+    name: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
 ) -> Season:
     row = tx.execute(
-        "INSERT INTO seasons (tenant_id, sport_id, name, starts_on, ends_on) VALUES (%s, %s, %s, %s, %s) RETURNING *",
+        "INSERT INTO seasons (tenant_id, sport_id, name, starts_on, ends_on)"
+        " VALUES (%s, %s, %s, %s, %s) RETURNING *",
         (tx.tenant_id, sport_id, name, starts_on, ends_on),
     ).fetchone()
     return Season.model_validate(row)
@@ -56,7 +63,18 @@ def add_venues(
         row = tx.execute(
             "INSERT INTO venues (tenant_id, code, name, city, lat, lon, timezone, capacity, school_id,"
             " import_batch_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (tx.tenant_id, v.id, v.name, v.city, v.lat, v.lon, v.timezone, v.capacity, schools.get(v.id), import_batch_id),
+            (
+                tx.tenant_id,
+                v.id,
+                v.name,
+                v.city,
+                v.lat,
+                v.lon,
+                v.timezone,
+                v.capacity,
+                schools.get(v.id),
+                import_batch_id,
+            ),
         ).fetchone()
         assert row is not None
         ids[v.id] = row["id"]
@@ -95,7 +113,17 @@ def add_teams(
         "INSERT INTO teams (tenant_id, season_id, code, name, short_name, school_id, venue_code, timezone,"
         " import_batch_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
-            (tx.tenant_id, season_id, t.id, t.name, t.short_name, schools.get(t.id), t.venue, t.timezone, import_batch_id)
+            (
+                tx.tenant_id,
+                season_id,
+                t.id,
+                t.name,
+                t.short_name,
+                schools.get(t.id),
+                t.venue,
+                t.timezone,
+                import_batch_id,
+            )
             for t in teams
         ],
     )
@@ -104,7 +132,13 @@ def add_teams(
 def list_teams(tx: Tx, season_id: uuid.UUID) -> list[Team]:
     rows = tx.execute("SELECT * FROM teams WHERE season_id = %s ORDER BY code", (season_id,)).fetchall()
     return [
-        Team(id=r["code"], name=r["name"], short_name=r["short_name"], venue=r["venue_code"], timezone=r["timezone"])
+        Team(
+            id=r["code"],
+            name=r["name"],
+            short_name=r["short_name"],
+            venue=r["venue_code"],
+            timezone=r["timezone"],
+        )
         for r in rows
     ]
 
@@ -149,7 +183,8 @@ def add_blackout(
     import_batch_id: uuid.UUID | None = None,
 ) -> Blackout:
     row = tx.execute(
-        "INSERT INTO school_blackouts (tenant_id, school_id, sport_id, starts_on, ends_on, reason, import_batch_id)"
+        "INSERT INTO school_blackouts (tenant_id, school_id, sport_id, starts_on, ends_on, reason,"
+        " import_batch_id)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
         (tx.tenant_id, school_id, sport_id, starts_on, ends_on, reason, import_batch_id),
     ).fetchone()
@@ -172,9 +207,9 @@ def delete_blackout(tx: Tx, blackout_id: uuid.UUID) -> None:
 
 def _delete_scoped(tx: Tx, table: str, row_id: uuid.UUID) -> None:
     # Row-level security filters a refused DELETE silently; tell "not yours" from "not there".
-    deleted = tx.execute(f"DELETE FROM {table} WHERE id = %s RETURNING *", (row_id,)).fetchone()  # noqa: S608
+    deleted = tx.execute(f"DELETE FROM {table} WHERE id = %s RETURNING *", (row_id,)).fetchone()
     if deleted is None:
-        visible = tx.execute(f"SELECT 1 FROM {table} WHERE id = %s", (row_id,)).fetchone()  # noqa: S608
+        visible = tx.execute(f"SELECT 1 FROM {table} WHERE id = %s", (row_id,)).fetchone()
         if visible:
             raise TenantAccessError(f"{table} {row_id} belongs to another school")
         raise NotFound(table, row_id)

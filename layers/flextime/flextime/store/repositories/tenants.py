@@ -27,7 +27,9 @@ def provision_tenant(
         ).fetchone()
         tenant = Tenant.model_validate(row)
         admin = add_user(tx, email=admin_email, name=admin_name, role="conference_admin")
-        append_audit(tx, "tenant.provision", "tenant", tenant_id, after={"slug": slug, "admin": str(admin.id)})
+        append_audit(
+            tx, "tenant.provision", "tenant", tenant_id, after={"slug": slug, "admin": str(admin.id)}
+        )
     return tenant, admin
 
 
@@ -40,7 +42,8 @@ def get_tenant(tx: Tx) -> Tenant:
 
 def add_school(tx: Tx, *, code: str, name: str) -> School:
     row = tx.execute(
-        "INSERT INTO schools (tenant_id, code, name) VALUES (%s, %s, %s) RETURNING *", (tx.tenant_id, code, name)
+        "INSERT INTO schools (tenant_id, code, name) VALUES (%s, %s, %s) RETURNING *",
+        (tx.tenant_id, code, name),
     ).fetchone()
     return School.model_validate(row)
 
@@ -52,7 +55,8 @@ def list_schools(tx: Tx) -> list[School]:
 def add_user(tx: Tx, *, email: str, name: str, role: Role, school_id: uuid.UUID | None = None) -> User:
     """A user of this tenant with one role (school_staff must name a school)."""
     row = tx.execute(
-        "INSERT INTO users (tenant_id, email, name) VALUES (%s, %s, %s) RETURNING *", (tx.tenant_id, email, name)
+        "INSERT INTO users (tenant_id, email, name) VALUES (%s, %s, %s) RETURNING *",
+        (tx.tenant_id, email, name),
     ).fetchone()
     user = User.model_validate(row)
     tx.execute(
