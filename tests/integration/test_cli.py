@@ -23,7 +23,16 @@ TINY_SCENARIO = {
     "format": {"kind": "round_robin", "rounds": 2, "compact": True},
     "constraints": [
         {"type": "CA1", "id": "c1", "teams": ["T0"], "slots": [0, 1], "mode": "H", "max": 0, "hard": True},
-        {"type": "CA1", "id": "c2", "teams": ["T1"], "slots": [0], "mode": "A", "max": 0, "hard": False, "weight": 3},
+        {
+            "type": "CA1",
+            "id": "c2",
+            "teams": ["T1"],
+            "slots": [0],
+            "mode": "A",
+            "max": 0,
+            "hard": False,
+            "weight": 3,
+        },
     ],
 }
 
@@ -60,8 +69,19 @@ def test_solve_writes_three_files_that_validate(tmp_path):
     assert rows[0] == ["slot", "date", "home", "away", "venue"]
     assert len(rows) == 1 + 12
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("status", "feasible", "infeasibility", "objective", "bound", "gap", "wall_seconds",
-                "travel_total", "travel_by_team", "breaks_by_team", "violations"):
+    for key in (
+        "status",
+        "feasible",
+        "infeasibility",
+        "objective",
+        "bound",
+        "gap",
+        "wall_seconds",
+        "travel_total",
+        "travel_by_team",
+        "breaks_by_team",
+        "violations",
+    ):
         assert key in summary
     assert summary["feasible"] is True
     assert summary["status"] == "OPTIMAL"
@@ -81,8 +101,20 @@ def test_validate_reports_an_infeasible_schedule(tmp_path):
     # Given a schedule where T0 hosts in slot 0 against the hard rule c1
     scenario = write_yaml(tmp_path / "tiny.yaml", TINY_SCENARIO)
     bad = tmp_path / "bad.csv"
-    games = [(0, "T0", "T1"), (0, "T2", "T3"), (1, "T1", "T2"), (1, "T3", "T0"), (2, "T0", "T2"), (2, "T1", "T3"),
-             (3, "T1", "T0"), (3, "T3", "T2"), (4, "T2", "T1"), (4, "T0", "T3"), (5, "T2", "T0"), (5, "T3", "T1")]
+    games = [
+        (0, "T0", "T1"),
+        (0, "T2", "T3"),
+        (1, "T1", "T2"),
+        (1, "T3", "T0"),
+        (2, "T0", "T2"),
+        (2, "T1", "T3"),
+        (3, "T1", "T0"),
+        (3, "T3", "T2"),
+        (4, "T2", "T1"),
+        (4, "T0", "T3"),
+        (5, "T2", "T0"),
+        (5, "T3", "T1"),
+    ]
     bad.write_text("slot,date,home,away,venue\n" + "".join(f"{s},,{h},{a},\n" for s, h, a in games))
     # When
     result = invoke("validate", str(scenario), str(bad), "--json")
@@ -97,11 +129,17 @@ def test_validate_reports_an_infeasible_schedule(tmp_path):
 BAD_INPUTS = {
     "malformed-yaml": ("teams: [\n  - id: A\n name: oops\n", "line"),
     "unknown-team": (
-        {**TINY_SCENARIO, "constraints": [{"type": "CA1", "id": "c9", "teams": ["NOPE"], "slots": [0], "max": 0}]},
+        {
+            **TINY_SCENARIO,
+            "constraints": [{"type": "CA1", "id": "c9", "teams": ["NOPE"], "slots": [0], "max": 0}],
+        },
         "NOPE",
     ),
     "missing-slot": (
-        {**TINY_SCENARIO, "constraints": [{"type": "CA1", "id": "c9", "teams": ["T0"], "slots": [42], "max": 0}]},
+        {
+            **TINY_SCENARIO,
+            "constraints": [{"type": "CA1", "id": "c9", "teams": ["T0"], "slots": [42], "max": 0}],
+        },
         "42",
     ),
     "impossible-format": ({**TINY_SCENARIO, "slots": [{"index": s} for s in range(5)]}, "slots"),
@@ -153,7 +191,9 @@ def test_no_traceback_from_the_installed_command(tmp_path):
     # When
     proc = subprocess.run(
         [str(exe), "validate", str(tmp_path / "missing.xml"), str(tmp_path / "missing.csv")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     # Then
     assert proc.returncode == 2

@@ -20,7 +20,9 @@ from flextime.terminal import solve_progress
 
 def run_demo(*, out: Path, time_limit: float, console: Console, progress_console: Console | None) -> int:
     """Run the demo; returns the process exit code (0 when every schedule is feasible)."""
-    table = Table("scenario", "status", "feasible", "objective", "gap", "first feasible", "travel (mi)", "files")
+    table = Table(
+        "scenario", "status", "feasible", "objective", "gap", "first feasible", "travel (mi)", "files"
+    )
     all_feasible = True
     for info in scenarios.list_scenarios():
         instance = scenarios.load_builtin(info.name)

@@ -13,7 +13,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 
 @contextlib.contextmanager
-def solve_progress(title: str, time_limit: float, console: Console | None) -> Iterator[Callable[[Any], None] | None]:
+def solve_progress(
+    title: str, time_limit: float, console: Console | None
+) -> Iterator[Callable[[Any], None] | None]:
     """Yield an ``on_progress`` callback for the engine (None when ``console`` is None)."""
     if console is None:
         yield None

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
 from flextime.formats.errors import InputError
 
@@ -27,8 +28,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-bench_app = typer.Typer(help="Benchmarks that print tables (and write CSV/markdown with --out).", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks that print tables (and write CSV/markdown with --out).", no_args_is_help=True
+)
 app.add_typer(bench_app, name="bench")
+register_bench_store(bench_app)
 app.add_typer(db_app, name="db")
 
 out_console = Console()
@@ -64,24 +68,34 @@ def scenarios_cmd() -> None:
     table = Table("name", "title", "teams", "slots", "constraints")
     for info in scenarios.list_scenarios():
         instance = scenarios.load_builtin(info.name)
-        table.add_row(info.name, info.title, str(instance.n_teams), str(instance.n_slots), str(len(instance.constraints)))
+        table.add_row(
+            info.name,
+            info.title,
+            str(instance.n_teams),
+            str(instance.n_slots),
+            str(len(instance.constraints)),
+        )
     out_console.print(table)
 
 
 @app.command("solve")
 @reports_bad_input
 def solve_cmd(
-    instance: Annotated[str, typer.Argument(help="Built-in scenario name or instance file (.xml, .yaml, .json).")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (solution.xml, schedule.csv, summary.json).")],
+    instance: Annotated[
+        str, typer.Argument(help="Built-in scenario name or instance file (.xml, .yaml, .json).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder (solution.xml, schedule.csv, summary.json).")
+    ],
     time_limit: TimeLimit = 60.0,
     workers: Workers = 2,
     seed: Seed = 0,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Solve a season with CP-SAT and write solution.xml, schedule.csv and summary.json."""
-    from flextime.terminal import solve_progress
     from flextime.engine import SolverParams
     from flextime.solving import solve_and_check
+    from flextime.terminal import solve_progress
 
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", "exists and is not a directory")
@@ -91,7 +105,9 @@ def solve_cmd(
         outcome = solve_and_check(loaded, params, on_progress)
     outcome.write(out)
     _print_outcome(outcome)
-    out_console.print(f"wrote {out}/summary.json" + (", schedule.csv, solution.xml" if outcome.result.schedule else ""))
+    out_console.print(
+        f"wrote {out}/summary.json" + (", schedule.csv, solution.xml" if outcome.result.schedule else "")
+    )
     raise typer.Exit(code=0 if outcome.feasible else 1)
 
 
@@ -114,14 +130,18 @@ def validate_cmd(
         sys.stdout.write(json.dumps(payload) + "\n")
     else:
         verdict = "[green]feasible[/]" if report.feasible else "[red]infeasible[/]"
-        out_console.print(f"{loaded.name}: {verdict}  infeasibility={report.infeasibility}  objective={report.objective}")
+        out_console.print(
+            f"{loaded.name}: {verdict}  infeasibility={report.infeasibility}  objective={report.objective}"
+        )
         if report.travel_total is not None:
             out_console.print(f"travel total: {report.travel_total}")
         for problem in report.structural:
             out_console.print(f"  structure: {problem}", highlight=False)
         for v in report.violations:
             kind = "HARD" if v.hard else "soft"
-            out_console.print(f"  {kind} {v.constraint_id} cost {v.cost}: {v.detail or v.label}", highlight=False)
+            out_console.print(
+                f"  {kind} {v.constraint_id} cost {v.cost}: {v.detail or v.label}", highlight=False
+            )
     raise typer.Exit(code=0 if report.feasible else 1)
 
 
@@ -153,12 +173,16 @@ def demo_cmd(
     """The main job: build the Big 12 schedules end to end and show what came out."""
     from flextime.demo import run_demo
 
-    raise typer.Exit(code=run_demo(out=out, time_limit=time_limit, console=out_console, progress_console=err_console))
+    raise typer.Exit(
+        code=run_demo(out=out, time_limit=time_limit, console=out_console, progress_console=err_console)
+    )
 
 
 @app.command("schema")
 def schema_cmd(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the schema here instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the schema here instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the native scenario format."""
     from flextime.formats.scenario import scenario_json_schema
@@ -199,4 +223,7 @@ def _print_outcome(outcome: Any) -> None:
         shown = sorted(report.violations, key=lambda v: (-int(v.hard), -v.cost))[:10]
         out_console.print(f"violated constraints ({len(report.violations)}; largest first):")
         for v in shown:
-            out_console.print(f"  {'HARD' if v.hard else 'soft'} cost {v.cost:>4}  {v.label or v.constraint_id}", highlight=False)
+            out_console.print(
+                f"  {'HARD' if v.hard else 'soft'} cost {v.cost:>4}  {v.label or v.constraint_id}",
+                highlight=False,
+            )

@@ -39,13 +39,17 @@ def read_schedule_csv(path: str | Path) -> Schedule:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("slot", "home", "away") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(source, "line 1", f"missing column(s): {', '.join(missing)}; expected {','.join(COLUMNS)}")
+        raise InputError(
+            source, "line 1", f"missing column(s): {', '.join(missing)}; expected {','.join(COLUMNS)}"
+        )
     games = []
     for line, row in enumerate(reader, start=2):
         try:
             slot = int(row["slot"])
         except (TypeError, ValueError):
-            raise InputError(source, f"line {line}, column slot", f"not an integer: {row['slot']!r}") from None
+            raise InputError(
+                source, f"line {line}, column slot", f"not an integer: {row['slot']!r}"
+            ) from None
         home, away = (row.get("home") or "").strip(), (row.get("away") or "").strip()
         if not home or not away:
             raise InputError(source, f"line {line}", "home and away are required")
