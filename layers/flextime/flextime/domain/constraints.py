@@ -138,7 +138,7 @@ class BR2(_Base):
     teams: list[str]
     slots: list[int]
     intp: int = Field(ge=0)
-    homeMode: Literal["HA"] = "HA"  # noqa: N815 - RobinX attribute name
+    homeMode: Literal["HA"] = "HA"
     mode2: Literal["LEQ"] = "LEQ"
 
 

@@ -256,7 +256,9 @@ class Instance(_Frozen):
                     problems.append(f"{where}.{field}: unknown team '{team}'")
             for field, slot in constraint_slot_refs(c):
                 if not 0 <= slot < n_slots:
-                    problems.append(f"{where}.{field}: slot {slot} does not exist (slots are 0..{n_slots - 1})")
+                    problems.append(
+                        f"{where}.{field}: slot {slot} does not exist (slots are 0..{n_slots - 1})"
+                    )
             if isinstance(c, FixedGame) and c.date is not None and c.date not in self.slot_by_date:
                 problems.append(f"{where}.date: {c.date} is not a playing date of this season")
             if isinstance(c, VenueUnavailable) and c.venue not in venue_ids:
@@ -276,7 +278,9 @@ class Instance(_Frozen):
                 if n % 2:
                     return [f"format: a compact round robin needs an even number of teams (got {n})"]
                 if s != needed:
-                    return [f"format: a compact {f.rounds}-round robin of {n} teams needs {needed} slots (got {s})"]
+                    return [
+                        f"format: a compact {f.rounds}-round robin of {n} teams needs {needed} slots (got {s})"
+                    ]
             elif s < needed:
                 return [f"format: {needed} games per team do not fit in {s} slots"]
             if (f.phased or f.mirrored) and f.rounds != 2:
@@ -291,7 +295,9 @@ class Instance(_Frozen):
                 f"{f.max_meetings} meeting(s) with each of {n - 1} opponents"
             )
         if f.min_meetings * (n - 1) > f.games_per_team:
-            problems.append(f"format.min_meetings: meeting every opponent needs more than {f.games_per_team} games")
+            problems.append(
+                f"format.min_meetings: meeting every opponent needs more than {f.games_per_team} games"
+            )
         if (n * f.games_per_team) % 2:
             problems.append(f"format.games_per_team: {n} teams x {f.games_per_team} games is odd")
         if f.home_min * n > n * f.games_per_team // 2 or f.home_max * n < n * f.games_per_team // 2:
