@@ -8,7 +8,9 @@ from flextime.domain.model import Game, Schedule
 from flextime.engine.variables import BuiltModel
 
 
-def extract_schedule(built: BuiltModel, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> Schedule:
+def extract_schedule(
+    built: BuiltModel, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+) -> Schedule:
     """The games whose variable is 1, sorted by (slot, home index, away index); venue = home venue."""
     inst = built.instance
     ids = inst.team_ids

@@ -44,11 +44,13 @@ def add_travel(built: BuiltModel) -> Expr | None:
     m = built.model
     n, n_slots = built.n, built.n_slots
     total: list[Expr] = []
+    bounds = team_travel_lower_bounds(built, dist)
     for t in range(n):
+        own: list[Expr] = []
         locs = _locations(built, t)
         # start and end at home
-        total += [dist[t][i] * lit for i, lit in locs[0].items() if i != t and dist[t][i]]
-        total += [dist[i][t] * lit for i, lit in locs[-1].items() if i != t and dist[i][t]]
+        own += [dist[t][i] * lit for i, lit in locs[0].items() if i != t and dist[t][i]]
+        own += [dist[i][t] * lit for i, lit in locs[-1].items() if i != t and dist[i][t]]
         for s in range(n_slots - 1):
             here, there = locs[s], locs[s + 1]
             z = {}
@@ -59,8 +61,90 @@ def add_travel(built: BuiltModel) -> Expr | None:
                 m.Add(sum(z[(i, j)] for j in there) == lit)
             for j, lit in there.items():
                 m.Add(sum(z[(i, j)] for i in here) == lit)
-            total += [dist[i][j] * v for (i, j), v in z.items() if i != j and dist[i][j]]
+            own += [dist[i][j] * v for (i, j), v in z.items() if i != j and dist[i][j]]
+        if bounds is not None and bounds[t] > 0:
+            m.Add(sum(own) >= bounds[t])  # redundant: the team's independent lower bound
+        total += own
+    if bounds is not None:
+        built.notes.append(f"travel: independent lower bound {sum(bounds)}")
     return sum(total)
+
+
+def max_road_trip(built: BuiltModel, t: int) -> int:
+    """The longest run of consecutive away games hard rules allow team ``t`` (n-1 if unlimited)."""
+    from flextime.domain.constraints import CA3, MaxConsecutive
+
+    inst = built.instance
+    tid = inst.team_ids[t]
+    others = set(inst.team_ids) - {tid}
+    limit = inst.n_teams - 1
+    for c in inst.constraints:
+        if not c.hard:
+            continue
+        if isinstance(c, CA3) and c.mode1 == "A" and tid in c.teams1 and others <= set(c.teams2):
+            if c.max < c.intp and (built.compact or c.mode2 == "GAMES"):
+                limit = min(limit, c.max)
+        elif isinstance(c, MaxConsecutive) and c.mode == "A" and (not c.teams or tid in c.teams):
+            limit = min(limit, c.max)
+    return max(1, limit)
+
+
+_MAX_BOUND_OPPONENTS = 15
+
+
+def team_travel_lower_bounds(built: BuiltModel, dist: list[list[int]]) -> list[int] | None:
+    """Per team the cheapest way to visit every opponent once with road trips of at most U games,
+    starting and ending at home (Easton's independent lower bound). Only for compact double round
+    robins (every opponent visited exactly once) of at most 16 teams; else None."""
+    from flextime.domain.model import RoundRobin
+
+    f = built.instance.format
+    n = built.n
+    if not (isinstance(f, RoundRobin) and f.compact and f.rounds == 2) or n - 1 > _MAX_BOUND_OPPONENTS:
+        return None
+    return [_team_bound(dist, t, max_road_trip(built, t)) for t in range(n)]
+
+
+def _team_bound(dist: list[list[int]], t: int, max_trip: int) -> int:
+    from itertools import combinations, permutations
+
+    opp = [i for i in range(len(dist)) if i != t]
+    k = len(opp)
+    max_trip = min(max_trip, k, 4)
+    # cheapest tour home -> members -> home for every subset of at most max_trip opponents
+    trip: dict[int, int] = {}
+    for size in range(1, max_trip + 1):
+        for members in combinations(range(k), size):
+            best = min(
+                dist[t][opp[p[0]]] + sum(dist[opp[a]][opp[b]] for a, b in zip(p, p[1:], strict=False))
+                + dist[opp[p[-1]]][t]
+                for p in permutations(members)
+            )
+            mask = 0
+            for q in members:
+                mask |= 1 << q
+            trip[mask] = best
+    by_low: dict[int, list[tuple[int, int]]] = {}
+    for mask, cost in trip.items():
+        low = (mask & -mask).bit_length() - 1
+        by_low.setdefault(low, []).append((mask, cost))
+    full = (1 << k) - 1
+    inf = float("inf")
+    best_cost: list[float] = [inf] * (full + 1)
+    best_cost[0] = 0
+    for mask in range(full + 1):
+        base = best_cost[mask]
+        if base == inf or mask == full:
+            continue
+        rest = full & ~mask
+        low = (rest & -rest).bit_length() - 1
+        for tmask, cost in by_low[low]:
+            if tmask & mask:
+                continue
+            nxt = mask | tmask
+            if base + cost < best_cost[nxt]:
+                best_cost[nxt] = base + cost
+    return int(best_cost[full])
 
 
 def _locations(built: BuiltModel, t: int) -> list[dict[int, Lit]]:

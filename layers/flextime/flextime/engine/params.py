@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from flextime.domain.model import Schedule
@@ -23,6 +25,22 @@ class SolverParams(BaseModel):
     log: bool = False
     relative_gap: float = Field(0.0, ge=0.0)
     hint: Schedule | None = None
+    strategy: Literal["auto", "single"] = Field(
+        "auto",
+        description=(
+            "auto: with <= 2 workers, first search without LP (fast first solutions + LNS) for "
+            "warm_start_fraction of the time, then CP-SAT's default portfolio hinted with the best "
+            "solution; single: one CP-SAT run with the default portfolio."
+        ),
+    )
+    warm_start_fraction: float = Field(0.3, gt=0, lt=1)
+
+    def phases(self) -> list[tuple[float, list[str] | None]]:
+        """(seconds, subsolvers or None for the default portfolio) per search phase."""
+        if self.strategy == "single" or self.workers > 2:
+            return [(self.time_limit_s, None)]
+        first = self.time_limit_s * self.warm_start_fraction
+        return [(first, ["no_lp", "default_lp"]), (self.time_limit_s - first, None)]
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         """Write these settings into ``solver.parameters``."""

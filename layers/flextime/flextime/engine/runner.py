@@ -64,12 +64,15 @@ ProgressFn = Callable[[ProgressSample], None]
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):
-    def __init__(self, built: BuiltModel, on_progress: ProgressFn | None, start: float):
+    """Records improving solutions (times relative to the start of the whole solve)."""
+
+    def __init__(self, built: BuiltModel, on_progress: ProgressFn | None, start: float,
+                 samples: list[ProgressSample]):
         super().__init__()
         self.built = built
         self.on_progress = on_progress
         self.start = start
-        self.samples: list[ProgressSample] = []
+        self.samples = samples
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -96,58 +99,110 @@ _STATUS: dict[int, Status] = {
 }
 
 
-def solve(built: BuiltModel, params: SolverParams | None = None, on_progress: ProgressFn | None = None) -> SolveResult:
-    """Solve a built model with CP-SAT."""
+class _Best:
+    """The best solution over all phases, read out of the solver while it is still available."""
+
+    def __init__(self) -> None:
+        self.objective: int | None = None
+        self.schedule: Schedule | None = None
+        self.penalties: list[PenaltyReport] = []
+        self.soft = 0
+        self.travel: int | None = None
+        self.values: list[int] = []
+
+    def offer(self, built: BuiltModel, solver: cp_model.CpSolver, objective: int) -> None:
+        if self.objective is not None and objective >= self.objective:
+            return
+        self.objective = objective
+        self.schedule = extract_schedule(built, solver)
+        self.penalties, self.soft = [], 0
+        for p in built.penalties:
+            dev = int(solver.Value(p.deviation))
+            if dev:
+                cost = p.weight * dev
+                self.soft += cost
+                self.penalties.append(
+                    PenaltyReport(
+                        constraint_id=p.constraint_id, label=p.label, family=p.family,
+                        deviation=dev, weight=p.weight, cost=cost,
+                    )
+                )
+        self.travel = int(solver.Value(built.travel)) if built.travel is not None else None
+        n_vars = len(built.model.Proto().variables)
+        self.values = [int(solver.Value(built.model.GetIntVarFromProtoIndex(i))) for i in range(n_vars)]
+
+    def hint(self, built: BuiltModel) -> None:
+        built.model.ClearHints()
+        for i, value in enumerate(self.values):
+            built.model.AddHint(built.model.GetIntVarFromProtoIndex(i), value)
+
+
+def solve(
+    built: BuiltModel, params: SolverParams | None = None, on_progress: ProgressFn | None = None
+) -> SolveResult:
+    """Solve a built model with CP-SAT (one or two phases, see ``SolverParams.strategy``)."""
     params = params or SolverParams()
     if params.hint is not None:
         add_hint(built, params.hint)
-    solver = cp_model.CpSolver()
-    params.apply(solver)
-    start = time.perf_counter()
-    recorder = _Recorder(built, on_progress, start)
-    code = solver.Solve(built.model, recorder)
-    wall = time.perf_counter() - start
-    status = _STATUS.get(code, "UNKNOWN")
-    feasible = status in ("OPTIMAL", "FEASIBLE")
     has_objective = built.model.HasObjective()
+    start = time.perf_counter()
+    samples: list[ProgressSample] = []
+    best = _Best()
+    bound: float | None = None
+    first: float | None = None
+    status: Status = "UNKNOWN"
+    phases = params.phases() if has_objective else [(params.time_limit_s, None)]
+    for k, (seconds, subsolvers) in enumerate(phases):
+        remaining = params.time_limit_s - (time.perf_counter() - start)
+        budget = remaining if k == len(phases) - 1 else min(seconds, remaining)
+        if budget <= 0.01:
+            break
+        if best.values:
+            best.hint(built)
+        solver = cp_model.CpSolver()
+        params.apply(solver)
+        solver.parameters.max_time_in_seconds = budget
+        if subsolvers:
+            solver.parameters.subsolvers.extend(subsolvers)
+        recorder = _Recorder(built, on_progress, start, samples)
+        code = solver.Solve(built.model, recorder)
+        status = _STATUS.get(code, "UNKNOWN")
+        if recorder.first is not None and first is None:
+            first = recorder.first
+        if status in ("OPTIMAL", "FEASIBLE"):
+            best.offer(built, solver, int(round(solver.ObjectiveValue())) if has_objective else 0)
+        if has_objective and status in ("OPTIMAL", "FEASIBLE", "UNKNOWN"):
+            b = float(solver.BestObjectiveBound())
+            bound = b if bound is None else max(bound, b)
+        if status in ("OPTIMAL", "INFEASIBLE", "MODEL_INVALID"):
+            break
+    wall = time.perf_counter() - start
+    if status in ("FEASIBLE", "UNKNOWN") and best.objective is not None:
+        status = "OPTIMAL" if bound is not None and bound >= best.objective else "FEASIBLE"
+    feasible = best.objective is not None and status in ("OPTIMAL", "FEASIBLE")
     result = SolveResult(
         status=status,
         feasible=feasible,
         wall_seconds=wall,
         params=params,
         notes=list(built.notes),
-        progress=recorder.samples,
-        first_feasible_seconds=recorder.first,
+        progress=samples,
+        first_feasible_seconds=first,
+        bound=bound,
     )
     if not feasible:
-        if has_objective and status == "UNKNOWN":
-            result.bound = float(solver.BestObjectiveBound())
         return result
-    objective = int(round(solver.ObjectiveValue())) if has_objective else 0
-    bound = float(solver.BestObjectiveBound()) if has_objective else 0.0
-    if status == "OPTIMAL":
+    objective = best.objective
+    assert objective is not None
+    if status == "OPTIMAL" or not has_objective:
         bound = float(objective)
     result.objective = objective
     result.bound = bound
-    result.gap = max(0.0, (objective - bound) / max(1, abs(objective)))
-    result.schedule = extract_schedule(built, solver)
-    reports = []
-    soft = 0
-    for p in built.penalties:
-        dev = int(solver.Value(p.deviation))
-        if dev:
-            cost = p.weight * dev
-            soft += cost
-            reports.append(
-                PenaltyReport(
-                    constraint_id=p.constraint_id, label=p.label, family=p.family,
-                    deviation=dev, weight=p.weight, cost=cost,
-                )
-            )
-    result.penalties = reports
-    result.soft_cost = soft if built.instance.objective.soft_constraints else 0
-    if built.travel is not None:
-        result.travel = int(solver.Value(built.travel))
+    result.gap = max(0.0, (objective - (bound or 0.0)) / max(1, abs(objective)))
+    result.schedule = best.schedule
+    result.penalties = best.penalties
+    result.soft_cost = best.soft if built.instance.objective.soft_constraints else 0
+    result.travel = best.travel
     if result.first_feasible_seconds is None:
         result.first_feasible_seconds = wall
     return result

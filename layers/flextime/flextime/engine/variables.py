@@ -53,10 +53,7 @@ class Forbidden:
 
     def allowed(self, h: int, a: int, s: int) -> bool:
         return not (
-            (h, s) in self.home
-            or (a, s) in self.away
-            or (h, a) in self.pairs
-            or (h, a, s) in self.games
+            (h, s) in self.home or (a, s) in self.away or (h, a) in self.pairs or (h, a, s) in self.games
         )
 
 

@@ -37,7 +37,12 @@ def add_ca3(built: BuiltModel, c: CA3) -> list[Penalty]:
             terms = [v for s in range(start, start + c.intp) for v in per_slot[s]]
             n_max = min(c.intp, len(terms))
             out += limit(
-                built, c, sum(terms), n_max, c.min, c.max,
+                built,
+                c,
+                sum(terms),
+                n_max,
+                c.min,
+                c.max,
                 f"{c.display} [{team_name(built, t)}, slots {start}..{start + c.intp - 1}]",
             )
     return out

@@ -61,7 +61,9 @@ def separate(
             for s2 in close[s1]:
                 if not has[s2]:
                     continue
-                both = built.new_and([built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2))])
+                both = built.new_and(
+                    [built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2))]
+                )
                 terms.append((min_gap - slot_gap(s1, s2)) * both)
         if terms:
             out.append(penalty(built, c, sum(terms), label))
