@@ -110,7 +110,9 @@ def _team_bound(dist: list[list[int]], t: int, max_trip: int) -> int:
 
     opp = [i for i in range(len(dist)) if i != t]
     k = len(opp)
-    max_trip = min(max_trip, k, 4)
+    max_trip = min(max_trip, k)
+    if max_trip > 4:
+        return 0  # too many trip shapes to enumerate; no bound
     # cheapest tour home -> members -> home for every subset of at most max_trip opponents
     trip: dict[int, int] = {}
     for size in range(1, max_trip + 1):

@@ -221,11 +221,32 @@ class BuiltModel:
 
     # ---- derived quantities -----------------------------------------------------------------
     def home_break(self, t: int, s: int) -> Lit:
-        """Home in ``s-1`` and in ``s`` (a home break counted at ``s``)."""
-        return self.new_and([self.home_lit(t, s - 1), self.home_lit(t, s)], f"hb_{t}_{s}")
+        """A home break counted at ``s``: home in ``s`` and home in the previous game (compact:
+        slot ``s-1``; otherwise the team's previous game, byes skipped)."""
+        return self._break(t, s, "H")
 
     def away_break(self, t: int, s: int) -> Lit:
-        return self.new_and([self.away_lit(t, s - 1), self.away_lit(t, s)], f"ab_{t}_{s}")
+        return self._break(t, s, "A")
+
+    def _break(self, t: int, s: int, mode: str) -> Lit:
+        now = self.status_lit(t, s, mode)
+        before = self.status_lit(t, s - 1, mode) if self.compact else self.last_status(t, s - 1, mode)
+        return self.new_and([before, now], f"br{mode}_{t}_{s}")
+
+    def last_status(self, t: int, s: int, mode: str) -> Lit:
+        """Non-compact: the team's latest game in slots 0..s was of kind ``mode`` (H or A)."""
+        if s < 0:
+            return 0
+        key = ("last", mode, t, s)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        now = self.status_lit(t, s, mode)
+        play = self.plays_lit(t, s)
+        bye = 1 - play if isinstance(play, int) else play.Not()
+        carried = self.new_and([bye, self.last_status(t, s - 1, mode)])
+        lit = self.new_or([now, carried], f"last{mode}_{t}_{s}")
+        self._cache[key] = lit
+        return lit
 
     def cum_home(self, t: int, s: int) -> Expr:
         """Home games of ``t`` in slots 0..s (an IntVar chained slot by slot)."""

@@ -1,9 +1,9 @@
-"""MinRestDays: between two games of a team in ``teams`` (empty = all) there are at least ``days``
-days without a game: two games whose dates differ by <= ``days`` are too close (abstract slots:
-slot difference <= ``days``).
+"""MinRestDays: between two consecutive games of a team in ``teams`` (empty = all) there are at
+least ``days`` days without a game. rest = date difference - 1 (abstract slots: slot
+difference - 1).
 
 Hard: every window of slots spanning <= ``days`` days holds at most one game of the team.
-Soft deviation per team: the number of its games played too soon after its previous game.
+Soft deviation per team: over its consecutive games, the missing rest days max(0, days - rest).
 """
 
 from __future__ import annotations
@@ -24,27 +24,30 @@ def slot_distance(built: BuiltModel, s1: int, s2: int) -> int:
 def add_min_rest_days(built: BuiltModel, c: MinRestDays) -> list[Penalty]:
     m = built.model
     n_slots = built.n_slots
-    # windows[s] = slots after s that are too close to s
-    after = {
-        s: [o for o in range(s + 1, n_slots) if slot_distance(built, s, o) <= c.days] for s in range(n_slots)
-    }
+    # after[s] = later slots too close to s (date difference <= days, i.e. rest < days)
+    after = {s: [o for o in range(s + 1, n_slots) if slot_distance(built, s, o) <= c.days] for s in range(n_slots)}
     out: list[Penalty] = []
     for t in built.teams(c.teams):
         plays = [built.plays_lit(t, s) for s in range(n_slots)]
         if c.hard:
             for s in range(n_slots):
                 window = [s, *after[s]]
-                lits = [plays[o] for o in window]
                 if len(window) > 1:
-                    m.Add(sum(lits) <= 1)
+                    m.Add(sum(plays[o] for o in window) <= 1)
             continue
-        too_soon = []
-        for s2 in range(n_slots):
-            before = [s1 for s1 in range(s2) if s2 in after[s1]]
-            if not before:
-                continue
-            recent = built.new_or([plays[s1] for s1 in before], f"recent_{t}_{s2}")
-            too_soon.append(built.new_and([plays[s2], recent], f"soon_{c.id}_{t}_{s2}"))
-        if too_soon:
-            out.append(penalty(built, c, sum(too_soon), f"{c.display} [{team_name(built, t)}]"))
+        terms = []
+        for s1 in range(n_slots):
+            for s2 in after[s1]:
+                # consecutive games in s1 and s2: both played, nothing in between
+                between = [_neg(plays[o]) for o in range(s1 + 1, s2)]
+                both = built.new_and([plays[s1], plays[s2], *between], f"rest_{c.id}_{t}_{s1}_{s2}")
+                missing = c.days - (slot_distance(built, s1, s2) - 1)
+                if not (isinstance(both, int) and both == 0):
+                    terms.append(missing * both)
+        if terms:
+            out.append(penalty(built, c, sum(terms), f"{c.display} [{team_name(built, t)}]"))
     return out
+
+
+def _neg(lit):  # type: ignore[no-untyped-def]
+    return 1 - lit if isinstance(lit, int) else lit.Not()

@@ -21,17 +21,21 @@ def separate(
     built: BuiltModel,
     c: object,
     pairs: list[tuple[int, int]],
-    min_gap: int,
-    slot_gap: Callable[[int, int], int],
+    cost: Callable[[int, int], int],
+    slot_min: int | None = None,
 ) -> list[Penalty]:
-    """At least ``min_gap`` units (``slot_gap(s1, s2)``: units strictly between) between meetings."""
+    """Meetings of a pair in slots s1 < s2 cost ``cost(s1, s2)`` (>= 0, non-increasing in s2).
+
+    Hard: no two meetings with a positive cost. ``slot_min`` (set when the cost is exactly
+    max(0, slot_min - (s2 - s1 - 1))) enables the compact position formulation for soft
+    constraints in a double round robin.
+    """
     m = built.model
     out: list[Penalty] = []
-    if min_gap <= 0:
-        return out
     n_slots = built.n_slots
-    # close[s1] = the slots s2 > s1 that are too close to s1
-    close = {s1: [s2 for s2 in range(s1 + 1, n_slots) if slot_gap(s1, s2) < min_gap] for s1 in range(n_slots)}
+    close = {s1: [s2 for s2 in range(s1 + 1, n_slots) if cost(s1, s2) > 0] for s1 in range(n_slots)}
+    if not any(close.values()):
+        return out
     for a, b in pairs:
         meet = [sum(built.meet_vars(a, b, s)) for s in range(n_slots)]
         has = [bool(built.meet_vars(a, b, s)) for s in range(n_slots)]
@@ -44,14 +48,13 @@ def separate(
                     m.Add(sum(meet[s] for s in window) <= 1)
             continue
         label = f"{c.display} [{team_name(built, a)}, {team_name(built, b)}]"  # type: ignore[attr-defined]
-        mult = built.ordered_multiplicity()
-        if mult == 1 and min_gap > 0 and _slot_based(slot_gap):
+        if built.ordered_multiplicity() == 1 and slot_min:
             p = sum(s * v for s in range(n_slots) if (v := built.var(a, b, s)) is not None)
             q = sum(s * v for s in range(n_slots) if (v := built.var(b, a, s)) is not None)
             g = m.NewIntVar(0, n_slots, f"gap_{a}_{b}")
             m.AddAbsEquality(g, p - q)
-            dev = m.NewIntVar(0, min_gap, f"se_{a}_{b}")
-            m.AddMaxEquality(dev, [0, min_gap + 1 - g])
+            dev = m.NewIntVar(0, slot_min, f"se_{a}_{b}")
+            m.AddMaxEquality(dev, [0, slot_min + 1 - g])
             out.append(penalty(built, c, dev, label))
             continue
         terms = []
@@ -61,27 +64,22 @@ def separate(
             for s2 in close[s1]:
                 if not has[s2]:
                     continue
+                # consecutive meetings: both slots, no meeting in between
+                between = [_neg(built.new_or(built.meet_vars(a, b, o))) for o in range(s1 + 1, s2) if has[o]]
                 both = built.new_and(
-                    [built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2))]
+                    [built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2)), *between]
                 )
-                terms.append((min_gap - slot_gap(s1, s2)) * both)
+                terms.append(cost(s1, s2) * both)
         if terms:
             out.append(penalty(built, c, sum(terms), label))
     return out
 
 
-def _slot_based(fn: Callable[[int, int], int]) -> bool:
-    return getattr(fn, "slot_based", False)
-
-
-def slot_gap(s1: int, s2: int) -> int:
-    return s2 - s1 - 1
-
-
-slot_gap.slot_based = True  # type: ignore[attr-defined]
+def _neg(lit):  # type: ignore[no-untyped-def]
+    return 1 - lit if isinstance(lit, int) else lit.Not()
 
 
 def add_se1(built: BuiltModel, c: SE1) -> list[Penalty]:
     teams = sorted(set(built.teams(c.teams)))
     pairs = [(a, b) for k, a in enumerate(teams) for b in teams[k + 1 :]]
-    return separate(built, c, pairs, c.min, slot_gap)
+    return separate(built, c, pairs, lambda s1, s2: max(0, c.min - (s2 - s1 - 1)), slot_min=c.min)
