@@ -284,3 +284,21 @@ def test_every_catalog_family_is_covered() -> None:
     # Then the engine has an adder for each type and this file a case for each
     assert types == set(ADDERS)
     assert types == set(CASES)
+
+
+def test_ca3_games_mode_counts_consecutive_games_in_non_compact_play() -> None:
+    # Given 4 teams, 3 games each in 6 slots (byes in between), T0 hosting 1 or 2 games
+    def ca3(intp: int, max_: int, hard: bool = True) -> CA3:
+        return CA3(id="c", teams1=["T0"], teams2=T, intp=intp, mode1="H", mode2="GAMES", max=max_, hard=hard)
+
+    def inst(c: CA3) -> Instance:
+        return Instance(
+            name="games", teams=[Team(id=t, name=t) for t in T], slots=[Slot(index=s) for s in range(6)],
+            format=PartialRoundRobin(games_per_team=3, home_min=1, home_max=2), constraints=[c],
+        )
+
+    # Then: no two consecutive home games is feasible; no home game in 3 games is not
+    assert_feasible(inst(ca3(2, 1)))
+    assert_infeasible(inst(ca3(3, 0)))
+    # And soft "no home game in any 2 consecutive games": one home game, as the first or last game
+    assert_optimum(inst(ca3(2, 0, hard=False)), 1)

@@ -272,6 +272,22 @@ class BuiltModel:
         self._cache[key] = c
         return c
 
+    def games_before_at_least(self, t: int, s: int, j: int) -> Lit:
+        """Literal: team ``t`` played at least ``j`` games in slots 0..s-1 (non-compact play)."""
+        if j <= 0:
+            return 1
+        if j > s:
+            return 0
+        key = ("ge", t, s, j)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        before = self.cum_plays(t, s - 1)
+        b = self.model.NewBoolVar(f"ge_{t}_{s}_{j}")
+        self.model.Add(before >= j).OnlyEnforceIf(b)
+        self.model.Add(before <= j - 1).OnlyEnforceIf(b.Not())
+        self._cache[key] = b
+        return b
+
     def ordered_multiplicity(self) -> int | None:
         """How often each ordered pair meets, when the format fixes it (1 for a DRR)."""
         f = self.instance.format

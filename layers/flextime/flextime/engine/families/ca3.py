@@ -2,8 +2,9 @@
 ``teams2`` in every window of ``intp`` consecutive slots (s..s+intp-1 for s = 0..S-intp).
 Deviation: summed over teams and windows.
 
-mode2 GAMES (windows of consecutive *games*) equals SLOTS in compact play; in non-compact play
-the engine applies it over slots (noted in ``built.notes``).
+mode2 GAMES (windows of ``intp`` consecutive *games* of the team, byes skipped) equals SLOTS in
+compact play. In non-compact play a game in slot s is the team's game number G(s-1) (games before
+s), and it lies in window k iff k <= G(s-1) <= k + intp - 1 (reified game counters).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def forbid_ca3(instance: Instance, c: CA3, forbidden: Forbidden) -> None:
 
 def add_ca3(built: BuiltModel, c: CA3) -> list[Penalty]:
     if c.mode2 == "GAMES" and not built.compact:
-        built.notes.append(f"{c.id}: CA3 mode GAMES applied over slots in non-compact play")
+        return _game_windows(built, c)
     out: list[Penalty] = []
     others = set(built.teams(c.teams2))
     n_slots = built.n_slots
@@ -46,3 +47,34 @@ def add_ca3(built: BuiltModel, c: CA3) -> list[Penalty]:
                 f"{c.display} [{team_name(built, t)}, slots {start}..{start + c.intp - 1}]",
             )
     return out
+
+
+def _game_windows(built: BuiltModel, c: CA3) -> list[Penalty]:
+    out: list[Penalty] = []
+    others = set(built.teams(c.teams2))
+    n_slots = built.n_slots
+    total = built.instance.games_per_team()
+    for t in built.teams(c.teams1):
+        marks = [built.new_or(built.vs_vars(t, others, s, c.mode1)) for s in range(n_slots)]
+        for k in range(0, total - c.intp + 1):
+            terms = []
+            for s in range(n_slots):
+                if isinstance(marks[s], int) and marks[s] == 0:
+                    continue
+                inside = [
+                    marks[s],
+                    built.games_before_at_least(t, s, k),
+                    _neg(built.games_before_at_least(t, s, k + c.intp)),
+                ]
+                lit = built.new_and(inside, f"ca3g_{t}_{s}_{k}")
+                if not (isinstance(lit, int) and lit == 0):
+                    terms.append(lit)
+            out += limit(
+                built, c, sum(terms), min(c.intp, len(terms)), c.min, c.max,
+                f"{c.display} [{team_name(built, t)}, games {k + 1}..{k + c.intp}]",
+            )
+    return out
+
+
+def _neg(lit):  # type: ignore[no-untyped-def]
+    return 1 - lit if isinstance(lit, int) else lit.Not()
