@@ -59,7 +59,9 @@ def drr(*constraints: object, phased: bool = False, mirrored: bool = False) -> I
 SAT = dt.date(2024, 1, 6)  # a Saturday
 
 
-def partial(*constraints: object, n_slots: int = 4, games: int = 2, dates: list[dt.date] | None = None) -> Instance:
+def partial(
+    *constraints: object, n_slots: int = 4, games: int = 2, dates: list[dt.date] | None = None
+) -> Instance:
     """4 teams, ``games`` games each (1 home when games = 2), each pair at most once."""
     slots = (
         [Slot(index=i, date=d) for i, d in enumerate(dates)]
@@ -125,14 +127,26 @@ CASES = {
         10,
     ),
     "CA4": (
-        drr(CA4(id="c", teams1=["T0", "T1"], teams2=["T2", "T3"], slots=[0, 1, 2], mode1="H", mode2="EVERY", max=1)),
+        drr(
+            CA4(
+                id="c",
+                teams1=["T0", "T1"],
+                teams2=["T2", "T3"],
+                slots=[0, 1, 2],
+                mode1="H",
+                mode2="EVERY",
+                max=1,
+            )
+        ),
         drr(CA4(id="c", teams1=["T0", "T1"], teams2=["T2", "T3"], slots=ALL6, mode1="H", max=3)),  # 4 games
         drr(soft(CA4(id="c", teams1=["T0", "T1"], teams2=["T2", "T3"], slots=ALL6, mode1="HA", max=6), 1)),
         2,  # 8 games between the groups
     ),
     "GA1": (
         drr(GA1(id="c", meetings=[("T0", "T1"), ("T1", "T0")], slots=[0, 5], min=2, max=2)),
-        drr(GA1(id="c", meetings=[("T0", "T1"), ("T0", "T2")], slots=[0], min=2, max=2)),  # T0 twice in slot 0
+        drr(
+            GA1(id="c", meetings=[("T0", "T1"), ("T0", "T2")], slots=[0], min=2, max=2)
+        ),  # T0 twice in slot 0
         drr(
             FixedGame(id="f", home="T2", away="T0", slot=0),
             soft(GA1(id="c", meetings=[("T0", "T1")], slots=[0], min=1, max=1), 5),
@@ -143,13 +157,19 @@ CASES = {
         drr(BR1(id="c", teams=["T0"], slots=ALL6, intp=0)),
         drr(BR1(id="c", teams=T, slots=ALL6, intp=0)),  # only two break-free patterns exist
         # home in slots 0, 1 (a break) leaves 1 home in 4 slots: another (away) break
-        drr(CA1(id="h", teams=["T0"], slots=[0, 1], mode="A", max=0), soft(BR1(id="c", teams=["T0"], slots=ALL6, intp=0), 1)),
+        drr(
+            CA1(id="h", teams=["T0"], slots=[0, 1], mode="A", max=0),
+            soft(BR1(id="c", teams=["T0"], slots=ALL6, intp=0), 1),
+        ),
         2,
     ),
     "BR2": (
         drr(BR2(id="c", teams=T, slots=ALL6, intp=4)),
         drr(BR2(id="c", teams=T, slots=ALL6, intp=0)),
-        drr(CA1(id="h", teams=["T0"], slots=[0, 1], mode="A", max=0), soft(BR2(id="c", teams=["T0"], slots=ALL6, intp=1), 4)),
+        drr(
+            CA1(id="h", teams=["T0"], slots=[0, 1], mode="A", max=0),
+            soft(BR2(id="c", teams=["T0"], slots=ALL6, intp=1), 4),
+        ),
         4,
     ),
     "FA2": (
@@ -167,7 +187,10 @@ CASES = {
     "required_matchup": (
         partial(RequiredMatchup(id="c", team_a="T0", team_b="T1")),
         partial(RequiredMatchup(id="c", team_a="T0", team_b="T1", min_meetings=2)),  # meet at most once
-        partial(ForbiddenMatchup(id="f", team_a="T0", team_b="T1"), soft(RequiredMatchup(id="c", team_a="T0", team_b="T1"), 7)),
+        partial(
+            ForbiddenMatchup(id="f", team_a="T0", team_b="T1"),
+            soft(RequiredMatchup(id="c", team_a="T0", team_b="T1"), 7),
+        ),
         7,
     ),
     "forbidden_matchup": (
@@ -179,7 +202,10 @@ CASES = {
     "fixed_game": (
         drr(FixedGame(id="c", home="T0", away="T1", slot=0), FixedGame(id="d", home="T2", away="T3", slot=0)),
         drr(FixedGame(id="c", home="T0", away="T1", slot=0), FixedGame(id="d", home="T2", away="T0", slot=0)),
-        drr(soft(FixedGame(id="c", home="T0", away="T1", slot=0), 3), soft(FixedGame(id="d", home="T2", away="T0", slot=0), 5)),
+        drr(
+            soft(FixedGame(id="c", home="T0", away="T1", slot=0), 3),
+            soft(FixedGame(id="d", home="T2", away="T0", slot=0), 5),
+        ),
         3,
     ),
     "team_unavailable": (
@@ -198,7 +224,11 @@ CASES = {
         drr(MaxConsecutive(id="c", mode="H", max=2), MaxConsecutive(id="d", mode="A", max=2)),
         drr(MaxConsecutive(id="c", mode="H", max=1), MaxConsecutive(id="d", mode="A", max=1)),  # no breaks
         # T0 home in slots 0..2, then away 3..5: two runs of 3
-        drr(CA1(id="h", teams=["T0"], slots=[0, 1, 2], mode="A", max=0), soft(MaxConsecutive(id="c", teams=["T0"], mode="H", max=1), 1), soft(MaxConsecutive(id="d", teams=["T0"], mode="A", max=2), 10)),
+        drr(
+            CA1(id="h", teams=["T0"], slots=[0, 1, 2], mode="A", max=0),
+            soft(MaxConsecutive(id="c", teams=["T0"], mode="H", max=1), 1),
+            soft(MaxConsecutive(id="d", teams=["T0"], mode="A", max=2), 10),
+        ),
         12,
     ),
     "min_rest_days": (
@@ -217,7 +247,9 @@ CASES = {
     "home_away_balance": (
         drr(HomeAwayBalance(id="c", window="first", k=2, min_home=1, max_home=1)),
         drr(HomeAwayBalance(id="c", window="first", k=1, min_home=1)),  # everyone home in slot 0
-        drr(soft(HomeAwayBalance(id="c", window="last", k=1, min_home=1), 1)),  # 2 teams away in the last slot
+        drr(
+            soft(HomeAwayBalance(id="c", window="last", k=1, min_home=1), 1)
+        ),  # 2 teams away in the last slot
         2,
     ),
     "byes": (
@@ -233,7 +265,10 @@ CASES = {
         2,
     ),
     "date_pairing": (
-        partial(DatePairing(id="c"), dates=[SAT, SAT + dt.timedelta(days=2), SAT + dt.timedelta(days=7), SAT + dt.timedelta(days=9)]),
+        partial(
+            DatePairing(id="c"),
+            dates=[SAT, SAT + dt.timedelta(days=2), SAT + dt.timedelta(days=7), SAT + dt.timedelta(days=9)],
+        ),
         partial(
             DatePairing(id="c"),
             FixedGame(id="f", home="T0", away="T1", slot=0),
@@ -293,8 +328,11 @@ def test_ca3_games_mode_counts_consecutive_games_in_non_compact_play() -> None:
 
     def inst(c: CA3) -> Instance:
         return Instance(
-            name="games", teams=[Team(id=t, name=t) for t in T], slots=[Slot(index=s) for s in range(6)],
-            format=PartialRoundRobin(games_per_team=3, home_min=1, home_max=2), constraints=[c],
+            name="games",
+            teams=[Team(id=t, name=t) for t in T],
+            slots=[Slot(index=s) for s in range(6)],
+            format=PartialRoundRobin(games_per_team=3, home_min=1, home_max=2),
+            constraints=[c],
         )
 
     # Then: no two consecutive home games is feasible; no home game in 3 games is not

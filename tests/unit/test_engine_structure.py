@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 
 import pytest
@@ -20,7 +21,14 @@ from flextime.domain import (
     TeamUnavailable,
     Venue,
 )
-from flextime.engine import ProgressSample, SolverParams, UnknownConstraintError, build_model, solve, solve_instance
+from flextime.engine import (
+    ProgressSample,
+    SolverParams,
+    UnknownConstraintError,
+    build_model,
+    solve,
+    solve_instance,
+)
 from flextime.validate import validate
 
 FAST = SolverParams(time_limit_s=5, workers=2)
@@ -37,7 +45,9 @@ def venues(n: int) -> list[Venue]:
 def round_robin(n: int, n_slots: int | None = None, **fmt: object) -> Instance:
     f = RoundRobin(**fmt)  # type: ignore[arg-type]
     slots = n_slots if n_slots is not None else f.rounds * (n - 1)
-    return Instance(name="rr", teams=teams(n), venues=venues(n), slots=[Slot(index=s) for s in range(slots)], format=f)
+    return Instance(
+        name="rr", teams=teams(n), venues=venues(n), slots=[Slot(index=s) for s in range(slots)], format=f
+    )
 
 
 def check(instance: Instance, params: SolverParams = FAST):  # type: ignore[no-untyped-def]
@@ -99,7 +109,10 @@ def test_non_compact_round_robin_has_byes_and_at_most_one_game_per_slot() -> Non
 def test_partial_round_robin_respects_games_and_home_counts() -> None:
     # Given 6 teams, 3 games each (1..2 at home), in 5 slots
     instance = Instance(
-        name="p", teams=teams(6), venues=venues(6), slots=[Slot(index=s) for s in range(5)],
+        name="p",
+        teams=teams(6),
+        venues=venues(6),
+        slots=[Slot(index=s) for s in range(5)],
         format=PartialRoundRobin(games_per_team=3, home_min=1, home_max=2, max_meetings=1),
     )
     # When solved / Then the validator accepts the structure
@@ -110,7 +123,9 @@ def test_hard_unavailability_removes_variables() -> None:
     # Given a dated season where T0 never plays on Sundays (hard)
     start = dt.date(2024, 1, 6)  # Saturday
     instance = Instance(
-        name="sun", teams=teams(4), slots=[Slot(index=i, date=start + dt.timedelta(days=i)) for i in range(6)],
+        name="sun",
+        teams=teams(4),
+        slots=[Slot(index=i, date=start + dt.timedelta(days=i)) for i in range(6)],
         format=PartialRoundRobin(games_per_team=3, home_min=1, home_max=2),
         constraints=[TeamUnavailable(id="c", team="T0", weekdays=["Sun"])],
     )
@@ -131,7 +146,9 @@ def test_unknown_constraint_type_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     from flextime.engine import families
 
     monkeypatch.delitem(families.ADDERS, "CA1")
-    instance = round_robin(4).model_copy(update={"constraints": [CA1(id="c", teams=["T0"], slots=[0], max=0)]})
+    instance = round_robin(4).model_copy(
+        update={"constraints": [CA1(id="c", teams=["T0"], slots=[0], max=0)]}
+    )
     # When / Then building names the type
     with pytest.raises(UnknownConstraintError, match="CA1"):
         build_model(instance)
@@ -140,10 +157,12 @@ def test_unknown_constraint_type_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
 def test_progress_samples_improve_and_penalties_add_up() -> None:
     # Given a soft-constrained instance
     instance = round_robin(4, rounds=2).model_copy(
-        update={"constraints": [
-            MaxConsecutive(id="h", mode="H", max=1, hard=False, weight=2),
-            MaxConsecutive(id="a", mode="A", max=1, hard=False, weight=3),
-        ]}
+        update={
+            "constraints": [
+                MaxConsecutive(id="h", mode="H", max=1, hard=False, weight=2),
+                MaxConsecutive(id="a", mode="A", max=1, hard=False, weight=3),
+            ]
+        }
     )
     seen: list[ProgressSample] = []
     # When solved with a progress callback
@@ -151,7 +170,7 @@ def test_progress_samples_improve_and_penalties_add_up() -> None:
     # Then samples are strictly improving, end at the objective and the penalty costs add up
     assert result.status == "OPTIMAL"
     assert seen and seen == result.progress
-    assert all(b.objective < a.objective for a, b in zip(seen, seen[1:], strict=False))
+    assert all(b.objective < a.objective for a, b in itertools.pairwise(seen))
     assert seen[-1].objective == result.objective
     assert result.objective == sum(p.cost for p in result.penalties) == result.soft_cost
     assert result.gap == 0.0 and result.bound == result.objective
@@ -181,11 +200,15 @@ def test_hint_is_accepted_and_single_strategy_works() -> None:
 
 def test_infeasible_instance_reports_no_schedule() -> None:
     # Given contradictory hard constraints
-    instance = round_robin(4).model_copy(update={"constraints": [
-        FixedGame(id="a", home="T0", away="T1", slot=0),
-        FixedGame(id="b", home="T1", away="T0", slot=1),
-        CA1(id="c", teams=["T0"], slots=[0, 1, 2, 3, 4, 5], mode="H", max=0),
-    ]})
+    instance = round_robin(4).model_copy(
+        update={
+            "constraints": [
+                FixedGame(id="a", home="T0", away="T1", slot=0),
+                FixedGame(id="b", home="T1", away="T0", slot=1),
+                CA1(id="c", teams=["T0"], slots=[0, 1, 2, 3, 4, 5], mode="H", max=0),
+            ]
+        }
+    )
     # When solved
     result = solve_instance(instance, FAST)
     # Then

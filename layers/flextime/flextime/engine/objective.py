@@ -14,6 +14,8 @@ team waits there), which is exactly the "byes do not interrupt" travel rule.
 
 from __future__ import annotations
 
+import itertools
+
 from flextime.engine.variables import BuiltModel, Expr, Lit
 
 try:  # the shared travel model (location = team id with a matrix, else venue id)
@@ -118,7 +120,8 @@ def _team_bound(dist: list[list[int]], t: int, max_trip: int) -> int:
     for size in range(1, max_trip + 1):
         for members in combinations(range(k), size):
             best = min(
-                dist[t][opp[p[0]]] + sum(dist[opp[a]][opp[b]] for a, b in zip(p, p[1:], strict=False))
+                dist[t][opp[p[0]]]
+                + sum(dist[opp[a]][opp[b]] for a, b in itertools.pairwise(p))
                 + dist[opp[p[-1]]][t]
                 for p in permutations(members)
             )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
 from typing import Literal
 
+from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
 from flextime.domain.model import Schedule

@@ -66,8 +66,9 @@ ProgressFn = Callable[[ProgressSample], None]
 class _Recorder(cp_model.CpSolverSolutionCallback):
     """Records improving solutions (times relative to the start of the whole solve)."""
 
-    def __init__(self, built: BuiltModel, on_progress: ProgressFn | None, start: float,
-                 samples: list[ProgressSample]):
+    def __init__(
+        self, built: BuiltModel, on_progress: ProgressFn | None, start: float, samples: list[ProgressSample]
+    ):
         super().__init__()
         self.built = built
         self.on_progress = on_progress
@@ -78,7 +79,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         t = time.perf_counter() - self.start
         has_objective = self.built.model.HasObjective()
-        obj = int(round(self.ObjectiveValue())) if has_objective else 0
+        obj = round(self.ObjectiveValue()) if has_objective else 0
         bound = float(self.BestObjectiveBound()) if has_objective else 0.0
         if self.first is None:
             self.first = t
@@ -123,8 +124,12 @@ class _Best:
                 self.soft += cost
                 self.penalties.append(
                     PenaltyReport(
-                        constraint_id=p.constraint_id, label=p.label, family=p.family,
-                        deviation=dev, weight=p.weight, cost=cost,
+                        constraint_id=p.constraint_id,
+                        label=p.label,
+                        family=p.family,
+                        deviation=dev,
+                        weight=p.weight,
+                        cost=cost,
                     )
                 )
         self.travel = int(solver.Value(built.travel)) if built.travel is not None else None
@@ -170,7 +175,7 @@ def solve(
         if recorder.first is not None and first is None:
             first = recorder.first
         if status in ("OPTIMAL", "FEASIBLE"):
-            best.offer(built, solver, int(round(solver.ObjectiveValue())) if has_objective else 0)
+            best.offer(built, solver, round(solver.ObjectiveValue()) if has_objective else 0)
         if has_objective and status in ("OPTIMAL", "FEASIBLE", "UNKNOWN"):
             b = float(solver.BestObjectiveBound())
             bound = b if bound is None else max(bound, b)

@@ -67,25 +67,30 @@ def _round_robin(built: BuiltModel, f: RoundRobin) -> None:
             for s in first:
                 m.Add(sum(built.slot_vars(s)) == n // 2)
     if f.mirrored:
-        half = (n - 1) if f.compact else n_slots // 2
-        if not f.compact:
-            built.notes.append(f"mirrored non-compact play: slot s + {half} mirrors slot s")
-        for s in range(half):
-            if s + half >= n_slots:
-                break
-            for h in range(n):
-                for a in range(n):
-                    if h == a:
-                        continue
-                    v1, v2 = built.var(h, a, s), built.var(a, h, s + half)
-                    if v1 is None and v2 is None:
-                        continue
-                    if v1 is None:
-                        m.Add(v2 == 0)  # type: ignore[arg-type]
-                    elif v2 is None:
-                        m.Add(v1 == 0)
-                    else:
-                        m.Add(v1 == v2)
+        _mirror(built, f)
+
+
+def _mirror(built: BuiltModel, f: RoundRobin) -> None:
+    m, n, n_slots = built.model, built.n, built.n_slots
+    half = (n - 1) if f.compact else n_slots // 2
+    if not f.compact:
+        built.notes.append(f"mirrored non-compact play: slot s + {half} mirrors slot s")
+    for s in range(half):
+        if s + half >= n_slots:
+            break
+        for h in range(n):
+            for a in range(n):
+                if h == a:
+                    continue
+                v1, v2 = built.var(h, a, s), built.var(a, h, s + half)
+                if v1 is None and v2 is None:
+                    continue
+                if v1 is None:
+                    m.Add(v2 == 0)  # type: ignore[arg-type]
+                elif v2 is None:
+                    m.Add(v1 == 0)
+                else:
+                    m.Add(v1 == v2)
 
 
 def _partial(built: BuiltModel, f: PartialRoundRobin) -> None:

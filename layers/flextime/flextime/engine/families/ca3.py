@@ -70,7 +70,12 @@ def _game_windows(built: BuiltModel, c: CA3) -> list[Penalty]:
                 if not (isinstance(lit, int) and lit == 0):
                     terms.append(lit)
             out += limit(
-                built, c, sum(terms), min(c.intp, len(terms)), c.min, c.max,
+                built,
+                c,
+                sum(terms),
+                min(c.intp, len(terms)),
+                c.min,
+                c.max,
                 f"{c.display} [{team_name(built, t)}, games {k + 1}..{k + c.intp}]",
             )
     return out

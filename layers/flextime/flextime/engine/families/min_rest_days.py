@@ -25,7 +25,9 @@ def add_min_rest_days(built: BuiltModel, c: MinRestDays) -> list[Penalty]:
     m = built.model
     n_slots = built.n_slots
     # after[s] = later slots too close to s (date difference <= days, i.e. rest < days)
-    after = {s: [o for o in range(s + 1, n_slots) if slot_distance(built, s, o) <= c.days] for s in range(n_slots)}
+    after = {
+        s: [o for o in range(s + 1, n_slots) if slot_distance(built, s, o) <= c.days] for s in range(n_slots)
+    }
     out: list[Penalty] = []
     for t in built.teams(c.teams):
         plays = [built.plays_lit(t, s) for s in range(n_slots)]

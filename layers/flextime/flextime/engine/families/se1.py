@@ -67,7 +67,11 @@ def separate(
                 # consecutive meetings: both slots, no meeting in between
                 between = [_neg(built.new_or(built.meet_vars(a, b, o))) for o in range(s1 + 1, s2) if has[o]]
                 both = built.new_and(
-                    [built.new_or(built.meet_vars(a, b, s1)), built.new_or(built.meet_vars(a, b, s2)), *between]
+                    [
+                        built.new_or(built.meet_vars(a, b, s1)),
+                        built.new_or(built.meet_vars(a, b, s2)),
+                        *between,
+                    ]
                 )
                 terms.append(cost(s1, s2) * both)
         if terms:
