@@ -278,7 +278,7 @@ class ExplanationModel:
             solver = self._solver(seconds)
             code = solver.Solve(m)
             if code == cp_model.OPTIMAL:
-                return int(round(solver.ObjectiveValue()))
+                return round(solver.ObjectiveValue())
             return None
         finally:
             m.ClearObjective()
