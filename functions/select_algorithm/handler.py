@@ -1,0 +1,18 @@
+"""select_algorithm: thin handler over flextime.agents.algorithm_selection.select_algorithm."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from flextime.agents import algorithm_selection
+from flextime.agents.observability import logger, metrics, tracer
+from flextime.agents.state import JobState
+
+
+@logger.inject_lambda_context(correlation_id_path="job_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=JobState)
+def handler(event: JobState, context: LambdaContext) -> dict[str, Any]:
+    return algorithm_selection.select_algorithm(event).out()

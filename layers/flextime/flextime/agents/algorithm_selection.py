@@ -1,0 +1,142 @@
+"""The selection agent (SelectAlgorithm): instance profile -> plan.
+
+Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_selection.py):
+
+* time limit: the job's requested ``time_limit_s`` if any, else by size: <= 8 teams 10 s,
+  <= 16 teams 60 s, larger 300 s.
+* compute: ``fargate`` when the time limit exceeds the Lambda ceiling (780 s of Lambda's 900 s)
+  or the model is large (> 60,000 estimated game variables, where Lambda's 10 GB / 6 vCPU run
+  out); otherwise ``lambda`` (no container start, about 10 s saved). A deployment may force one
+  (``FLEXTIME_COMPUTE``; the local cloud forces lambda, moto cannot run ECS tasks); forcing
+  lambda caps the time limit at the ceiling.
+* workers: lambda 2 (the vCPUs of a ~3.5 GB function); fargate 4, 8 above 60,000 variables.
+* strategy: the engine's own strategy choice from its instance profile when the engine offers one
+  (``flextime.engine.profile`` / ``flextime.engine.strategies``), else CP-SAT "auto".
+* hint: the job's ``hint_key`` (previous version's games), when given.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flextime.agents import runtime
+from flextime.agents.settings import AgentSettings, get_settings
+from flextime.agents.state import JobState
+from flextime.domain import Instance, PartialRoundRobin
+
+LARGE_MODEL_VARIABLES = 60_000
+Compute = Literal["lambda", "fargate"]
+
+
+class InstanceProfile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    teams: int
+    slots: int
+    games: int
+    variables: int = Field(description="Estimated game variables: ordered pairs x slots.")
+    format: str
+    dated: bool
+    hard_constraints: int
+    soft_constraints: int
+    families: dict[str, int]
+    travel_weight: int
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    compute: Compute
+    time_limit_s: float
+    workers: int
+    strategy: str = "auto"
+    hint_key: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    profile: InstanceProfile
+    engine_profile: dict[str, Any] | None = None
+
+
+def profile_instance(instance: Instance) -> InstanceProfile:
+    n, slots = instance.n_teams, instance.n_slots
+    fmt = instance.format
+    games = (
+        n * fmt.games_per_team // 2 if isinstance(fmt, PartialRoundRobin) else fmt.rounds * n * (n - 1) // 2
+    )
+    return InstanceProfile(
+        teams=n, slots=slots, games=games, variables=n * (n - 1) * slots, format=fmt.kind,
+        dated=instance.dated, hard_constraints=sum(1 for c in instance.constraints if c.hard),
+        soft_constraints=sum(1 for c in instance.constraints if not c.hard),
+        families=dict(Counter(c.type for c in instance.constraints)),
+        travel_weight=instance.objective.travel_weight,
+    )  # fmt: skip
+
+
+def default_time_limit(profile: InstanceProfile) -> float:
+    if profile.teams <= 8:
+        return 10.0
+    return 60.0 if profile.teams <= 16 else 300.0
+
+
+def choose_plan(
+    profile: InstanceProfile,
+    requested: dict[str, Any],
+    settings: AgentSettings,
+    engine_choice: dict[str, Any] | None = None,
+) -> Plan:
+    """The plan for one solve (pure: profile + the job's requested options + settings)."""
+    reasons: list[str] = []
+    time_limit = float(requested.get("time_limit_s") or default_time_limit(profile))
+    reasons.append(
+        f"time limit {time_limit:g} s ({'requested' if requested.get('time_limit_s') else 'by size'})"
+    )
+    large = profile.variables > LARGE_MODEL_VARIABLES
+    compute: Compute = "fargate" if (time_limit > settings.lambda_solve_ceiling_s or large) else "lambda"
+    if settings.compute != "auto" and settings.compute != compute:
+        reasons.append(f"compute forced to {settings.compute} (was {compute})")
+        compute = settings.compute
+    else:
+        reasons.append(f"{compute}: {profile.variables:,} variables, limit {time_limit:g} s")
+    if compute == "lambda" and time_limit > settings.lambda_solve_ceiling_s:
+        time_limit = settings.lambda_solve_ceiling_s
+        reasons.append(f"time limit capped at the Lambda ceiling {time_limit:g} s")
+    workers = 2 if compute == "lambda" else (8 if large else 4)
+    if requested.get("workers"):
+        workers = int(requested["workers"])
+    strategy = str((engine_choice or {}).get("strategy") or requested.get("strategy") or "auto")
+    return Plan(
+        compute=compute, time_limit_s=time_limit, workers=workers, strategy=strategy,
+        hint_key=requested.get("hint_key"), reasons=reasons, profile=profile,
+        engine_profile=engine_choice,
+    )  # fmt: skip
+
+
+def engine_strategy(instance: Instance) -> dict[str, Any] | None:
+    """The engine's own profile/strategy for the instance, when the engine provides one."""
+    try:
+        profile_module = importlib.import_module("flextime.engine.profile")
+    except ImportError:
+        return None
+    for name in ("profile_instance", "profile", "instance_profile"):
+        fn = getattr(profile_module, name, None)
+        if callable(fn):
+            found = fn(instance)
+            data = found.model_dump(mode="json") if hasattr(found, "model_dump") else dict(found)
+            return data if isinstance(data, dict) else None
+    return None
+
+
+def select_algorithm(state: JobState) -> JobState:
+    from flextime.agents import director
+
+    instance = Instance.model_validate(runtime.read_json(state.instance_key or ""))
+    requested = dict(director.get_job(state).plan)
+    default_hint = state.key("inputs", "hint.json")
+    if not requested.get("hint_key") and runtime.artifacts().exists(default_hint):
+        requested["hint_key"] = default_hint  # written by PrepareRepair
+    plan = choose_plan(profile_instance(instance), requested, get_settings(), engine_strategy(instance))
+    plan_key = runtime.write_json(state.key("inputs", "plan.json"), plan.model_dump(mode="json"))
+    return state.model_copy(update={"plan_key": plan_key, "compute": plan.compute})

@@ -1,0 +1,62 @@
+"""The travel agent (OptimizeTravel): measure travel of the solved schedule (per team, road trips)
+and, when the travel package offers an improver (``flextime.travel.improve``), apply it and keep
+the result only if the independent validator confirms it is still feasible and no worse."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flextime.agents import runtime
+from flextime.agents.observability import logger
+from flextime.agents.state import JobState
+from flextime.domain import Instance, Schedule
+from flextime.travel.distances import has_travel_data
+from flextime.travel.trips import road_trips, team_travel
+from flextime.validate import validate
+
+
+def travel_report(instance: Instance, schedule: Schedule) -> dict[str, Any]:
+    if not has_travel_data(instance):
+        return {"measured": False}
+    by_team = team_travel(instance, schedule.games)
+    trips = {t: [trip.model_dump(mode="json") for trip in road_trips(instance, schedule.games, t)]
+             for t in instance.team_ids}  # fmt: skip
+    return {"measured": True, "total": sum(by_team.values()), "by_team": by_team, "road_trips": trips}
+
+
+def try_improve(instance: Instance, schedule: Schedule) -> Schedule | None:
+    """The improver's schedule, if one exists and beats ``schedule`` while staying feasible."""
+    try:
+        improver = importlib.import_module("flextime.travel.improve")
+    except ImportError:
+        return None
+    fn = getattr(improver, "improve_travel", None) or getattr(improver, "improve", None)
+    if not callable(fn):
+        return None
+    found = fn(instance, schedule)
+    candidate = getattr(found, "schedule", found)
+    if not isinstance(candidate, Schedule):
+        return None
+    before, after = validate(instance, schedule), validate(instance, candidate)
+    if after.feasible and after.objective <= before.objective:
+        return candidate
+    logger.warning("travel improvement rejected", extra={"feasible": after.feasible})
+    return None
+
+
+def optimize_travel(state: JobState) -> JobState:
+    instance = Instance.model_validate(runtime.read_json(state.instance_key or ""))
+    schedule = Schedule.model_validate(runtime.read_json(state.solution_key or ""))
+    before = travel_report(instance, schedule)
+    improved = try_improve(instance, schedule) if before.get("measured") else None
+    update: dict[str, Any] = {}
+    if improved is not None:
+        update["solution_key"] = runtime.write_json(
+            state.key("solutions", "solution-travel.json"), improved.model_dump(mode="json")
+        )
+    after = travel_report(instance, improved) if improved is not None else before
+    runtime.write_json(state.key("reports", "travel.json"),
+                       {"before": before, "after": after, "improved": improved is not None})  # fmt: skip
+    logger.info("travel", extra={"total": after.get("total"), "improved": improved is not None})
+    return state.model_copy(update=update)
