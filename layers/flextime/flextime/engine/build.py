@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from flextime.domain.model import Instance, Schedule
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from flextime.domain.model import Game, Instance, Schedule
 from flextime.engine.families import adder, forbidder
 from flextime.engine.families._common import soft_active
 from flextime.engine.objective import set_objective
 from flextime.engine.structure import add_structure
 from flextime.engine.variables import BuiltModel, Forbidden
 
+if TYPE_CHECKING:
+    from flextime.engine.locks import Lock
 
-def build_model(instance: Instance) -> BuiltModel:
-    """The complete CP-SAT model of ``instance`` (hard rules as constraints, soft ones as penalties)."""
+
+def build_model(instance: Instance, locks: Iterable[Lock | Game] | None = None) -> BuiltModel:
+    """The complete CP-SAT model of ``instance`` (hard rules as constraints, soft ones as penalties).
+
+    ``locks``: pinned games, fixed in the model (see :mod:`flextime.engine.locks`)."""
+    if locks:
+        from flextime.engine.locks import with_locks
+
+        instance = with_locks(instance, locks)
     # Resolve every family first, so an unknown type fails before any work is done.
     adders = [(c, adder(c.type)) for c in instance.constraints]
     forbidden = Forbidden()
