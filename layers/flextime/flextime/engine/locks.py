@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flextime.domain.constraints import Constraint, FixedGame
-from flextime.domain.model import Game, Instance, Schedule
+from flextime.domain.model import Game, Instance, InstanceError, Schedule
 from flextime.engine.variables import BuiltModel
 
 LOCK_PREFIX = "lock:"
@@ -76,10 +76,15 @@ def lock_constraints(instance: Instance, locks: Iterable[Lock | Game]) -> list[F
 
 
 def with_constraints(instance: Instance, constraints: Iterable[Constraint]) -> Instance:
-    """A copy of ``instance`` with its constraint list replaced (re-validated: bad refs raise)."""
+    """A copy of ``instance`` with its constraint list replaced; unknown references raise
+    :class:`~flextime.domain.model.InstanceError`."""
     data = {name: getattr(instance, name) for name in Instance.model_fields}
     data["constraints"] = list(constraints)
-    return Instance(**data)
+    candidate = Instance.model_construct(**data)  # fields are already validated models
+    problems = candidate.reference_problems()
+    if problems:
+        raise InstanceError(problems)
+    return candidate
 
 
 def with_locks(instance: Instance, locks: Iterable[Lock | Game] | None) -> Instance:
