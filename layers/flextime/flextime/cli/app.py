@@ -19,6 +19,7 @@ from rich.table import Table
 
 from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
+from flextime.cli.explain import register as register_engine_features
 from flextime.formats.errors import InputError
 
 app = typer.Typer(
@@ -227,3 +228,6 @@ def _print_outcome(outcome: Any) -> None:
                 f"  {'HARD' if v.hard else 'soft'} cost {v.cost:>4}  {v.label or v.constraint_id}",
                 highlight=False,
             )
+
+
+register_engine_features(app, bench_app)  # explain, repair, alternatives, bench engine-features
