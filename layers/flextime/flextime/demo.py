@@ -1,9 +1,10 @@
-"""``flextime demo`` (``make demo``): the main job on embedded defaults.
+"""``flextime demo`` (``make demo``): the main job on embedded defaults, THROUGH the workflow.
 
-Builds the three Big 12 schedules (football 2026, men's and women's basketball 2026-27) from the
-built-in dataset, re-checks each with the validator, and writes solution.xml, schedule.csv and
-summary.json per scenario under ``out``.
-"""
+Starts the embedded PostgreSQL and the local cloud (moto running the generate-schedule ASL with
+the agent Lambdas bound in-process), runs one job per Big 12 scenario (football 2026 first, then
+men's and women's basketball 2026-27), and copies each job's solution.xml, schedule.csv and
+summary.json from (local) S3 to ``out/<scenario>``. The schedule figures come from the summary
+the workflow wrote (validator-checked)."""
 
 from __future__ import annotations
 
@@ -13,35 +14,41 @@ from rich.console import Console
 from rich.table import Table
 
 from flextime import scenarios
-from flextime.engine import SolverParams
-from flextime.solving import solve_and_check
-from flextime.terminal import solve_progress
 
 
 def run_demo(*, out: Path, time_limit: float, console: Console, progress_console: Console | None) -> int:
     """Run the demo; returns the process exit code (0 when every schedule is feasible)."""
+    from flextime.local.cloud import LocalCloud
+    from flextime.local.workflow import run_workflow
+
     table = Table(
-        "scenario", "status", "feasible", "objective", "gap", "first feasible", "travel (mi)", "files"
+        "scenario", "status", "feasible", "objective", "gap", "first feasible", "travel (mi)", "job", "files"
     )
     all_feasible = True
-    for info in scenarios.list_scenarios():
-        instance = scenarios.load_builtin(info.name)
-        params = SolverParams(time_limit_s=time_limit, workers=2, seed=0)
-        with solve_progress(info.title, time_limit, progress_console) as on_progress:
-            outcome = solve_and_check(instance, params, on_progress)
-        target = out / info.name
-        outcome.write(target)
-        result, report = outcome.result, outcome.report
-        all_feasible &= outcome.feasible
-        table.add_row(
-            info.name,
-            result.status,
-            "yes" if outcome.feasible else "NO",
-            str(report.objective) if report else "-",
-            f"{result.gap:.2%}" if result.gap is not None else "-",
-            f"{result.first_feasible_seconds:.2f} s" if result.first_feasible_seconds is not None else "-",
-            f"{report.travel_total:,}" if report and report.travel_total is not None else "-",
-            str(target),
-        )
+    with LocalCloud() as cloud:
+        for info in scenarios.list_scenarios():
+            instance = scenarios.load_builtin(info.name)
+            if progress_console is not None:
+                progress_console.print(f"[bold]{info.title}[/]: generate-schedule on the local cloud")
+            run = run_workflow(
+                instance, scenario=info.name, time_limit=time_limit, out=out / info.name, cloud=cloud,
+                console=progress_console,
+            )  # fmt: skip
+            summary = run.summary or {}
+            feasible = run.succeeded and bool(summary.get("feasible"))
+            all_feasible &= feasible
+            gap, first = summary.get("gap"), summary.get("first_feasible_seconds")
+            travel = summary.get("travel_total")
+            table.add_row(
+                info.name,
+                summary.get("status", run.error_code or run.job_status),
+                "yes" if feasible else "NO",
+                str(summary.get("objective", "-")),
+                f"{gap:.2%}" if gap is not None else "-",
+                f"{first:.2f} s" if first is not None else "-",
+                f"{travel:,}" if travel is not None else "-",
+                f"{str(run.job_id)[:8]} {run.job_status}",
+                str(out / info.name),
+            )
     console.print(table)
     return 0 if all_feasible else 1

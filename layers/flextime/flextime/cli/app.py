@@ -20,6 +20,7 @@ from rich.table import Table
 from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
 from flextime.cli.explain import register as register_engine_features
+from flextime.cli.workflow import register as register_workflow
 from flextime.formats.errors import InputError
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ bench_app = typer.Typer(
 app.add_typer(bench_app, name="bench")
 register_bench_store(bench_app)
 app.add_typer(db_app, name="db")
+register_workflow(app)
 
 out_console = Console()
 err_console = Console(stderr=True)

@@ -47,7 +47,8 @@ class LambdaContextStub:
 @dataclass
 class Fault:
     """``raise``: fail before the handler runs; ``raise_after``: run it, then fail (its writes
-    are committed); ``sleep``: wait ``seconds`` first (beyond the state's TimeoutSeconds)."""
+    are committed); ``sleep``: hang for ``seconds`` (beyond the state's TimeoutSeconds), then
+    end as Lambda ends a function that ran out of time: killed, the handler never completing."""
 
     kind: Literal["raise", "raise_after", "sleep"]
     error: type[Exception] = RuntimeError
@@ -99,6 +100,7 @@ class LocalLambdas:
         try:
             if fault and fault.kind == "sleep":
                 time.sleep(fault.seconds)
+                raise TimeoutError(f"Task timed out after {fault.seconds:.2f} seconds")
             if fault and fault.kind == "raise":
                 raise fault.error(fault.message)
             result = self.handlers[name](event, context)

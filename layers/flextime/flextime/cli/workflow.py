@@ -1,0 +1,88 @@
+"""``flextime run SCENARIO`` (the main job through the local workflow) and ``flextime jobs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def print_run(run: object, console: Console) -> None:
+    from flextime.local.workflow import WorkflowRun
+
+    assert isinstance(run, WorkflowRun)
+    colour = "green" if run.succeeded else "red"
+    console.print(
+        f"job {run.job_id}: [{colour}]{run.job_status}[/] (execution {run.status}) in {run.seconds:.1f} s"
+    )
+    if run.error_code:
+        console.print(f"  {run.error_code}: {run.error_cause}", highlight=False)
+    if run.summary:
+        s = run.summary
+        gap = f"{s['gap']:.2%}" if s.get("gap") is not None else "-"
+        console.print(
+            f"  feasible {s['feasible']}  objective {s['objective']}  gap {gap}  travel {s.get('travel_total')}",
+            highlight=False,
+        )
+    for name, path in run.files.items():
+        console.print(f"  {name}: {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run_cmd(
+        scenario: Annotated[str, typer.Argument(help="Built-in scenario name or instance file.")],
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", min=0.1, help="Solver time limit (s).")
+        ] = 30.0,
+        out: Annotated[Path | None, typer.Option("--out", help="Where to copy the exports.")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", help="No live progress.")] = False,
+    ) -> None:
+        """Run the generate-schedule workflow locally end to end (embedded DB + local cloud)."""
+        from flextime.formats.inputs import load_instance
+        from flextime.local.cloud import LocalCloud
+        from flextime.local.workflow import run_workflow
+
+        instance = load_instance(scenario)
+        target = out or Path("out/run") / Path(scenario).stem
+        with LocalCloud() as cloud:
+            run = run_workflow(instance, scenario=Path(scenario).stem, time_limit=time_limit, out=target,
+                               cloud=cloud, console=None if quiet else err_console)  # fmt: skip
+        print_run(run, out_console)
+        raise typer.Exit(code=0 if run.succeeded else 1)
+
+    @app.command("jobs")
+    def jobs_cmd(limit: Annotated[int, typer.Option("--limit", min=1)] = 20) -> None:
+        """List the local workspace's jobs and their states."""
+        from flextime.agents.runtime import platform_tx
+        from flextime.local.workflow import prepare_database
+        from flextime.local.workspace import list_jobs, open_workspace
+
+        pool, url = prepare_database()
+        ws = open_workspace(pool, url)
+        with platform_tx(ws.tenant) as tx:
+            rows = list_jobs(tx, limit)
+        table = Table("job", "season", "kind", "status", "created", "seconds", "version / cause")
+        for r in rows:
+            took = (
+                (r["finished_at"] - r["started_at"]).total_seconds()
+                if r["finished_at"] and r["started_at"]
+                else None
+            )
+            status = (
+                (r["error_code"] or "").lower() if r["error_code"] == "FAILED_INFEASIBLE" else r["status"]
+            )
+            detail = (
+                f"v{r['result']['version']}"
+                if r["status"] == "succeeded" and r["result"]
+                else (r["error_cause"] or "")
+            )
+            table.add_row(str(r["id"])[:8], r["season"], r["kind"], status, f"{r['created_at']:%Y-%m-%d %H:%M:%S}",
+                          f"{took:.1f}" if took is not None else "-", detail[:60])  # fmt: skip
+        out_console.print(table)
