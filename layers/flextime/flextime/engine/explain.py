@@ -423,7 +423,7 @@ def explain_infeasibility(
     t0 = clock.elapsed()
     # Shrink on a model of the core alone: far smaller than the season's, so each check is quicker.
     small = ExplanationModel(with_constraints(inst, [em.constraints[cid] for cid in core]), workers)
-    shrunk, minimal = _shrink(small, core, clock, time.perf_counter() + clock.left() * 0.6)
+    shrunk, minimal = _shrink(small, core, clock, time.perf_counter() + clock.left() * 0.75)
     timings["shrink"] = clock.elapsed() - t0
     if reason and set(shrunk) != set(conflicts[0].constraint_ids):
         reason = ""
