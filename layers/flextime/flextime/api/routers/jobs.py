@@ -1,0 +1,106 @@
+"""Solve jobs. ``POST /v1/jobs`` creates the job row and input snapshot and starts the state
+machine through the injected launcher (``flextime.agents.jobs`` in production), answering 202 with
+the job's URL. With an ``Idempotency-Key`` the job id is derived from (tenant, key, request), so
+retries and concurrent duplicates name the same job and the same execution."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+from pydantic import BaseModel, Field
+
+from flextime.api import queries
+from flextime.api.deps import EDITORS, STAFF, Ctx, Page, Paging, allow, paging
+from flextime.domain import Instance
+from flextime.store.records import Job
+from flextime.store.repositories import idempotency, jobs
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+_JOB_KEYS = uuid.UUID("8f9a7c1e-4a0b-4d2e-9b61-6c1f3f0e7a21")
+IdempotencyKey = Header(
+    None, alias="Idempotency-Key", min_length=1, max_length=200, description="Retry-safe key"
+)
+
+
+class JobIn(BaseModel):
+    season_id: uuid.UUID
+    scenario_id: uuid.UUID | None = Field(None, description="Default: the season's first scenario")
+    time_limit_s: float = Field(60.0, gt=0, le=3600)
+    workers: int | None = Field(None, ge=1, le=64)
+
+
+def start_job(
+    ctx: Ctx, *, key: str | None, request_body: dict[str, Any], season_id: uuid.UUID,
+    scenario_id: uuid.UUID | None, instance: Instance, options: dict[str, Any], kind: str,
+) -> Job:  # fmt: skip
+    """Claim the idempotency key, launch (once per job id) and return the job row."""
+    who = ctx.who
+    job_id = uuid.uuid4()
+    if key:
+        digest = idempotency.request_hash({"kind": kind, **request_body})
+        with ctx.tx() as tx:
+            claim = idempotency.claim_key(tx, f"job:{key}", {"kind": kind, **request_body})
+        if not claim.fresh and claim.response:
+            with ctx.tx() as tx:
+                return jobs.get_job(tx, uuid.UUID(claim.response["job_id"]))
+        job_id = uuid.uuid5(_JOB_KEYS, f"{who.tenant_id}:{key}:{digest}")
+    ctx.svc.launcher.launch(
+        ctx.pool, tenant_id=who.tenant_id, user_id=who.user_id, season_id=season_id,
+        scenario_id=scenario_id, instance=instance, options=options, kind=kind, job_id=job_id,
+    )  # fmt: skip
+    with ctx.tx() as tx:
+        if key:
+            idempotency.complete_key(tx, f"job:{key}", {"job_id": str(job_id)})
+        return jobs.get_job(tx, job_id)
+
+
+def accepted(response: Response, job: Job) -> Job:
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    response.headers["Retry-After"] = "2"
+    return job
+
+
+@router.post("", response_model=Job, status_code=status.HTTP_202_ACCEPTED)
+def create_job(
+    body: JobIn,
+    response: Response,
+    ctx: Ctx = Depends(allow(*EDITORS)),
+    idempotency_key: str | None = IdempotencyKey,
+) -> Job:
+    """Start generating a schedule for a season (202 + Location of the job)."""
+    with ctx.tx() as tx:
+        scenario_id = body.scenario_id or queries.default_scenario(tx, body.season_id).id
+        instance = queries.assemble_instance(tx, body.season_id, scenario_id)
+    options: dict[str, Any] = {"time_limit_s": body.time_limit_s}
+    if body.workers:
+        options["workers"] = body.workers
+    job = start_job(
+        ctx, key=idempotency_key, request_body=body.model_dump(mode="json"), season_id=body.season_id,
+        scenario_id=scenario_id, instance=instance, options=options, kind="solve",
+    )  # fmt: skip
+    return accepted(response, job)
+
+
+@router.get("", response_model=Page[Job])
+def list_jobs(
+    ctx: Ctx = Depends(allow(*STAFF)),
+    p: Paging = Depends(paging),
+    season_id: uuid.UUID | None = Query(None),
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = Query(None),
+) -> Page[Job]:
+    with ctx.tx() as tx:
+        items, total = queries.list_jobs(
+            tx, season_id=season_id, status=status, limit=p.limit, offset=p.offset
+        )
+    nxt = p.offset + p.limit if p.offset + p.limit < total else None
+    return Page[Job](items=items, total=total, limit=p.limit, offset=p.offset, next_offset=nxt)
+
+
+@router.get("/{job_id}", response_model=Job)
+def get_job(job_id: uuid.UUID, ctx: Ctx = Depends(allow(*STAFF))) -> Job:
+    """Status, progress samples (objective, bound, gap over time), plan, result and error cause."""
+    with ctx.tx() as tx:
+        return jobs.get_job(tx, job_id)
