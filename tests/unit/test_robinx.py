@@ -156,9 +156,19 @@ def test_objectives():
     # Given the objective kinds
     # When read / Then mapped per the README
     assert read_instance_string(itc("", objective="NONE")).objective == Objective(soft_constraints=True)
-    tr = read_instance_string(itc("", objective="TR")).objective
+    distances = (
+        "<Data><Distances>"
+        + "".join(
+            f'<distance dist="{abs(i - j)}" team1="{i}" team2="{j}"/>' for i in range(4) for j in range(4)
+        )
+        + "</Distances></Data>"
+    )
+    tr = read_instance_string(itc("", objective="TR", extra=distances)).objective
     assert tr == Objective(soft_constraints=False, travel_weight=1)
     bm = read_instance_string(itc("", objective="BM"))
+    # And a travel objective without distances is refused with a clear message
+    with pytest.raises(InputError, match="travel_weight"):
+        read_instance_string(itc("", objective="TR"))
     assert [c.type for c in bm.constraints] == ["BR2"] and not bm.constraints[0].hard
 
 

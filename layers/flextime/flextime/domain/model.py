@@ -263,6 +263,13 @@ class Instance(_Frozen):
                 problems.append(f"{where}.date: {c.date} is not a playing date of this season")
             if isinstance(c, VenueUnavailable) and c.venue not in venue_ids:
                 problems.append(f"{where}.venue: unknown venue '{c.venue}'")
+        if self.objective.travel_weight > 0 and self.distances is None:
+            homeless = [t.id for t in self.teams if t.venue is None]
+            if homeless or not self.venues:
+                problems.append(
+                    "objective.travel_weight: travel needs a distance matrix or a home venue with "
+                    f"coordinates for every team (missing for: {', '.join(homeless) or 'all teams'})"
+                )
         if self.distances is not None:
             n = self.n_teams
             if len(self.distances) != n or any(len(row) != n for row in self.distances):
