@@ -1,0 +1,112 @@
+"""``flextime serve`` (the API with uvicorn, the SPA's static files, the local cloud for jobs and the
+demo tenant ``big12``) and ``flextime token`` (a bearer token from the local signing key)."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+err_console = Console(stderr=True)
+
+
+def _database() -> tuple[Any, str]:
+    from flextime.store.db import database_url, get_pool
+    from flextime.store.migrate import upgrade
+
+    url = database_url()
+    upgrade(url)
+    return get_pool(), url
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_cmd(
+        host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+        web: Annotated[Path, typer.Option("--web", help="The SPA's build folder.")] = Path("web/dist"),
+        local_cloud: Annotated[
+            bool,
+            typer.Option("--local-cloud/--no-local-cloud", help="Run jobs in the in-process local cloud."),
+        ] = True,
+        log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    ) -> None:
+        """Serve the API (OpenAPI at /v1/openapi.json, docs at /docs) on the embedded defaults."""
+        import contextlib
+
+        import uvicorn
+
+        from flextime.api.app import create_app
+        from flextime.api.deps import StepFunctionsLauncher
+        from flextime.api.seed import seed_demo
+        from flextime.api.settings import get_settings
+
+        settings = get_settings().model_copy(
+            update={"trust_local_key": True, "web_dist": web if (web / "index.html").exists() else None}
+        )
+        pool, url = _database()
+        seeded = seed_demo(pool, folder=settings.key_dir, database=url)
+        with contextlib.ExitStack() as stack:
+            launcher = StepFunctionsLauncher()
+            if local_cloud:
+                from flextime.local.cloud import LocalCloud
+                from flextime.store.s3 import S3ArtifactStore
+
+                cloud = stack.enter_context(LocalCloud())
+                launcher = StepFunctionsLauncher(
+                    cloud.client("stepfunctions"), S3ArtifactStore(cloud.bucket, client=cloud.client("s3"))
+                )
+            api = create_app(settings, pool_factory=lambda: pool, launcher=launcher)
+            err_console.print(
+                f"FlexTime API on http://{host}:{port}  (docs /docs, tenant {seeded.slug}: "
+                f"`flextime token --role scheduler --tenant {seeded.slug}`)",
+                highlight=False,
+            )
+            uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=False)
+
+    @app.command("token")
+    def token_cmd(
+        role: Annotated[
+            str, typer.Option("--role", help="conference_admin | scheduler | school_staff | viewer")
+        ],
+        tenant: Annotated[str, typer.Option("--tenant", help="Seeded tenant slug (big12) or tenant id.")],
+        user: Annotated[str | None, typer.Option("--user", help="User id (default: the seeded user)")] = None,
+        school: Annotated[str | None, typer.Option("--school", help="School code for school_staff")] = None,
+        hours: Annotated[float, typer.Option("--hours", min=0.01, max=720)] = 12.0,
+    ) -> None:
+        """Print a bearer token (only the token, on stdout) signed by the key `flextime serve` trusts."""
+        import datetime as dt
+
+        from flextime.api.auth import ROLES, mint_local_token
+        from flextime.api.seed import SLUG, load_registry, seed_demo
+        from flextime.api.settings import get_settings
+
+        if role not in ROLES:
+            err_console.print(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+            raise typer.Exit(2)
+        settings = get_settings()
+        registry = load_registry(settings.key_dir)
+        if tenant == SLUG and tenant not in registry:
+            pool, url = _database()
+            registry[tenant] = seed_demo(pool, folder=settings.key_dir, database=url)
+        try:
+            if tenant in registry:
+                entry = registry[tenant]
+                tenant_id = uuid.UUID(entry.tenant_id)
+                user_id = uuid.UUID(user) if user else entry.user_for(role, school)
+            else:
+                tenant_id = uuid.UUID(tenant)
+                if not user:
+                    raise ValueError("--user is required for a tenant that was not seeded here")
+                user_id = uuid.UUID(user)
+        except (KeyError, ValueError) as exc:
+            err_console.print(f"error: {exc}")
+            raise typer.Exit(2) from None
+        token = mint_local_token(
+            settings, user_id=user_id, tenant_id=tenant_id, roles=[role], ttl=dt.timedelta(hours=hours)
+        )
+        sys.stdout.write(token + "\n")
