@@ -176,7 +176,7 @@ def test_big12_mbb_solver_alone_finds_the_same_core():
     # Given the same planted conflict, counting checks off
     instance = planted_sunday_conflict()
     # When
-    e = explain_infeasibility(instance, time_budget_s=BUDGET + 1, presolve=False)
+    e = explain_infeasibility(instance, time_budget_s=3 * BUDGET, presolve=False)  # noisy machine
     # Then
     assert e.source == "solver"
     assert e.core_ids == {"byu-no-sunday", "fixed-KU-BYU-sunday"}

@@ -73,7 +73,9 @@ def alternatives(
     found: list[tuple[Schedule, int | None, float]] = []
     for i in range(k):
         t0 = time.perf_counter()
-        result = solve(built, params.model_copy(update={"time_limit_s": per_solve, "hint": None}))
+        # The previous schedule as hint: the search starts next to a good solution and moves away.
+        hint = found[-1][0] if found else None
+        result = solve(built, params.model_copy(update={"time_limit_s": per_solve, "hint": hint}))
         if not result.feasible or result.schedule is None:
             break
         found.append((result.schedule, result.objective, time.perf_counter() - t0))
