@@ -111,5 +111,6 @@ def render(machine: str, subs: dict[str, str], timeout_overrides: dict[str, int]
         return rendered
     definition: dict[str, Any] = json.loads(rendered)
     for state, seconds in timeout_overrides.items():
-        definition["States"][state]["TimeoutSeconds"] = seconds
+        if state in definition["States"]:  # the machines share most, not all, state names
+            definition["States"][state]["TimeoutSeconds"] = seconds
     return json.dumps(definition)
