@@ -25,12 +25,14 @@ class SolverParams(BaseModel):
     log: bool = False
     relative_gap: float = Field(0.0, ge=0.0)
     hint: Schedule | None = None
-    strategy: Literal["auto", "single"] = Field(
+    strategy: Literal["auto", "single", "portfolio", "hard_first", "lns"] = Field(
         "auto",
         description=(
-            "auto: with <= 2 workers, first search without LP (fast first solutions + LNS) for "
+            "auto: the strategy selected from the instance profile (flextime.engine.strategies); "
+            "portfolio: with <= 2 workers, first search without LP (fast first solutions + LNS) for "
             "warm_start_fraction of the time, then CP-SAT's default portfolio hinted with the best "
-            "solution; single: one CP-SAT run with the default portfolio."
+            "solution; hard_first / lns: see flextime.engine.strategies; single: one CP-SAT run "
+            "with the default portfolio."
         ),
     )
     warm_start_fraction: float = Field(0.3, gt=0, lt=1)

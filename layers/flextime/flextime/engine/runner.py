@@ -58,6 +58,8 @@ class SolveResult(BaseModel):
     params: SolverParams
     notes: list[str] = Field(default_factory=list)
     build_seconds: float | None = None
+    strategy: str | None = Field(None, description="the solving strategy that produced this result")
+    plan: dict | None = Field(None, description="the strategy plan: name, parameters, reasons, profile")
 
 
 ProgressFn = Callable[[ProgressSample], None]
@@ -216,7 +218,13 @@ def solve(
 def solve_instance(
     instance: Instance, params: SolverParams | None = None, on_progress: ProgressFn | None = None
 ) -> SolveResult:
-    """``build_model`` + ``solve``."""
+    """``build_model`` + ``solve``; with ``params.strategy`` other than "single", the strategy
+    selected from the instance profile (see :mod:`flextime.engine.strategies`)."""
+    params = params or SolverParams()
+    if params.strategy != "single":
+        from flextime.engine.strategies import solve_with_strategy
+
+        return solve_with_strategy(instance, params, on_progress=on_progress)
     t0 = time.perf_counter()
     built = build_model(instance)
     build_s = time.perf_counter() - t0

@@ -1,0 +1,92 @@
+"""Solving strategies, one per module, selected from the instance profile (never by name).
+
+    from flextime.engine.strategies import select_strategy, solve_with_strategy
+    plan = select_strategy(profile_instance(instance))   # name + parameters + reasons
+    result = solve_with_strategy(instance, params, plan)  # result.strategy, result.plan
+
+- :mod:`.portfolio`: CP-SAT's own search on the full model (no-LP warm start, then the default
+  portfolio hinted). Small models, models without an objective, and where a bound is wanted.
+- :mod:`.hard_first`: the hard part alone to feasibility, completed in the full model, then
+  improved by LNS or by the hinted portfolio.
+- :mod:`.lns`: a first solution of the full model, then large-neighbourhood search.
+
+``params.strategy`` other than "auto"/"single" forces a strategy (the selected parameters are kept).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flextime.domain.model import Instance
+from flextime.engine.params import SolverParams
+from flextime.engine.profile import InstanceProfile, profile_instance
+from flextime.engine.runner import ProgressFn, SolveResult
+from flextime.engine.strategies import hard_first, lns, portfolio
+from flextime.engine.strategies._base import StrategyPlan
+
+STRATEGIES = {portfolio.NAME: portfolio.run, hard_first.NAME: hard_first.run, lns.NAME: lns.run}
+
+# Thresholds of the selection rules (tune from the recorded plans of benchmark results).
+SMALL_MODEL_GAME_VARS = 3000  # below: CP-SAT's portfolio proves optimality / closes the gap
+
+
+def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> StrategyPlan:
+    """The strategy for an instance of this profile, with its parameters and the reasons."""
+    reasons: list[str] = []
+    step = round(min(5.0, max(1.0, time_limit_s / 40)), 2)
+    if not profile.has_objective:
+        reasons.append("no objective (no soft terms, no travel): a pure feasibility search")
+        return StrategyPlan(name=portfolio.NAME, params={}, reasons=reasons)
+    if profile.estimated_game_vars < SMALL_MODEL_GAME_VARS:
+        reasons.append(
+            f"small model ({profile.estimated_game_vars} game variables < {SMALL_MODEL_GAME_VARS}): "
+            "CP-SAT's portfolio finds and proves good solutions, and its LP bound gives the gap"
+        )
+        return StrategyPlan(name=portfolio.NAME, params={}, reasons=reasons)
+    reasons.append(
+        f"large model ({profile.estimated_game_vars} game variables >= {SMALL_MODEL_GAME_VARS}) "
+        f"with {profile.total_hard} hard and {profile.total_soft} soft constraints: find a feasible "
+        "schedule on the hard part alone first"
+    )
+    params: dict[str, Any] = {"feasible_fraction": 0.6, "step_seconds": step}
+    if profile.compact:
+        reasons.append(
+            "compact round robin: every slot is a full round, slot-window and team neighbourhoods "
+            "re-optimise well, so improve by LNS"
+        )
+        params["improve"] = "lns"
+    else:
+        reasons.append("not compact (byes, dated slots): improve by LNS over slot windows and teams")
+        params["improve"] = "lns"
+    return StrategyPlan(name=hard_first.NAME, params=params, reasons=reasons)
+
+
+def solve_with_strategy(
+    instance: Instance,
+    params: SolverParams | None = None,
+    plan: StrategyPlan | None = None,
+    on_progress: ProgressFn | None = None,
+) -> SolveResult:
+    """Solve with ``plan`` (None: selected from the profile; ``params.strategy`` may force a name)."""
+    params = params or SolverParams()
+    profile = profile_instance(instance)
+    if plan is None:
+        plan = select_strategy(profile, params.time_limit_s)
+        if params.strategy in STRATEGIES and params.strategy != plan.name:
+            plan = StrategyPlan(
+                name=params.strategy,
+                params=plan.params,
+                reasons=[*plan.reasons, f"forced by params.strategy={params.strategy}"],
+            )
+    run = STRATEGIES[plan.name]
+    return run(instance, params, plan, on_progress, profile.model_dump())
+
+
+__all__ = [
+    "STRATEGIES",
+    "InstanceProfile",
+    "StrategyPlan",
+    "profile_instance",
+    "select_strategy",
+    "solve_with_strategy",
+]
