@@ -13,7 +13,7 @@ STAFF = EDITORS | {"school_staff"}
 EVERYONE = STAFF | {"viewer"}
 R = "00000000-0000-4000-8000-000000000001"  # an id that exists nowhere
 OPS = [{"op": "move", "home": "BYU", "away": "UTAH", "slot": 0, "to_slot": 1}]
-CONSTRAINT = {"type": "MaxConsecutive", "id": "c1", "max": 2, "mode": "A"}
+CONSTRAINT = {"type": "max_consecutive", "id": "c1", "max": 2, "mode": "A"}
 
 # (method, path template, json body, headers, allowed roles)
 MATRIX = [
