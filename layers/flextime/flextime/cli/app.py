@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flextime.cli.api import register as register_api
+from flextime.cli.bench_itc2021 import register as register_bench_itc2021
 from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
 from flextime.cli.explain import register as register_engine_features
@@ -36,6 +37,7 @@ bench_app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 register_bench_store(bench_app)
+register_bench_itc2021(bench_app)
 app.add_typer(db_app, name="db")
 register_api(app)
 register_workflow(app)
