@@ -1,0 +1,339 @@
+"""The travel improver: an any-time search that lowers travel and never breaks a hard constraint.
+
+Two paths, chosen from the instance:
+
+* **TTP path** (:func:`ttp_shape` recognises it): a compact double round robin (not mirrored) over
+  a distance matrix or venues, whose only constraints are the TTP rules (CA3 "at most k home/away
+  in k+1 slots" and SE1 "no repeaters"). The compiled TTSA kernel (:mod:`flextime.travel.ttsa`)
+  runs simulated annealing with the five classic neighbourhoods, a penalty for broken TTP rules,
+  a time-based cooling schedule and restarts from the best schedule.
+* **General path** (anything else: dated, partial, extra constraints, soft penalties): a seeded
+  local search over the same neighbourhoods on the game list (:mod:`flextime.travel.local_search`)
+  where every candidate is scored by the independent validator and accepted only if its hard
+  infeasibility does not grow and its objective (soft penalty + travel_weight x travel) drops.
+
+Either way the returned schedule is re-checked by :func:`flextime.validate.validate` and is the
+input schedule whenever the search did not find anything strictly better with no more hard
+infeasibility.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from flextime.domain import CA3, SE1, Game, Instance, RoundRobin, Schedule
+from flextime.travel import ttsa
+from flextime.travel.distances import location_distance_matrix
+from flextime.validate import ValidationReport, validate
+
+__all__ = [
+    "ImproveResult",
+    "TTPShape",
+    "array_to_schedule",
+    "improve_travel",
+    "naive_schedule",
+    "schedule_to_array",
+    "solve_ttp",
+    "team_distance_matrix",
+    "ttp_shape",
+]
+
+ProgressFn = Callable[[float, int], None]
+
+# Move mix for the TTP kernel: swap homes, swap rounds, swap teams, partial swap rounds,
+# partial swap teams (the partial swaps do most of the work).
+DEFAULT_MOVE_WEIGHTS = (0.2, 0.1, 0.1, 0.3, 0.3)
+
+
+@dataclass(frozen=True)
+class TTPShape:
+    """What the TTP kernel needs to know about an instance."""
+
+    n: int
+    max_streak: int  # at most this many consecutive home (away) games; n - 1 means "no limit"
+    no_repeat: bool
+
+
+class ImproveResult(BaseModel):
+    """Before/after figures (validator), the improved schedule and how the search went."""
+
+    method: str
+    seed: int
+    time_limit_s: float
+    wall_seconds: float
+    iterations: int = 0
+    time_to_best_s: float | None = None
+    before_travel: int | None = None
+    after_travel: int | None = None
+    before_objective: int | None = None
+    after_objective: int | None = None
+    before_infeasibility: int | None = None
+    after_infeasibility: int | None = None
+    feasible: bool = False
+    improved: bool = False
+    history: list[tuple[float, int]] = Field(default_factory=list)
+    schedule: Schedule
+    report: ValidationReport
+
+
+def _all_teams(ids: list[str], instance: Instance) -> bool:
+    return sorted(ids) == sorted(instance.team_ids)
+
+
+def ttp_shape(instance: Instance) -> TTPShape | None:
+    """The TTP shape of ``instance`` or None when the TTP kernel cannot guarantee its rules."""
+    fmt = instance.format
+    n = len(instance.teams)
+    if not isinstance(fmt, RoundRobin) or fmt.rounds != 2 or not fmt.compact or fmt.mirrored or fmt.phased:
+        return None
+    if n % 2 or n < 4 or len(instance.slots) != 2 * (n - 1):
+        return None
+    if instance.distances is None:
+        venues = instance.venue_by_id
+        if not all(t.venue in venues for t in instance.teams):
+            return None
+    max_streak, no_repeat = n - 1, False
+    for c in instance.constraints:
+        if isinstance(c, CA3) and c.hard and c.mode2 == "GAMES" and c.min == 0:
+            if c.mode1 not in ("H", "A") or c.max != c.intp - 1:
+                return None
+            if not (_all_teams(c.teams1, instance) and _all_teams(c.teams2, instance)):
+                return None
+            max_streak = min(max_streak, c.max)
+        elif isinstance(c, SE1) and c.hard and c.min <= 1 and _all_teams(c.teams, instance):
+            no_repeat = no_repeat or c.min == 1
+        else:
+            return None
+    return TTPShape(n=n, max_streak=max_streak, no_repeat=no_repeat)
+
+
+def team_distance_matrix(instance: Instance) -> np.ndarray:
+    """n x n distances between the teams' home locations (matrix, or venue great-circle miles)."""
+    keys, matrix = location_distance_matrix(instance)
+    if instance.distances is not None:
+        return np.array(matrix, dtype=np.int64)
+    index = {k: i for i, k in enumerate(keys)}
+    homes = [index[t.venue] for t in instance.teams if t.venue is not None]
+    return np.array([[matrix[a][b] for b in homes] for a in homes], dtype=np.int64)
+
+
+def schedule_to_array(instance: Instance, schedule: Schedule) -> np.ndarray | None:
+    """The signed opponent array of a compact double round robin, or None if it is not one."""
+    ids = instance.team_ids
+    index = {t: i for i, t in enumerate(ids)}
+    slot_pos = {s.index: k for k, s in enumerate(instance.slots)}
+    n, R = len(ids), len(instance.slots)
+    S = np.zeros((n, R), dtype=np.int64)
+    for g in schedule.games:
+        if g.home not in index or g.away not in index or g.slot not in slot_pos or g.home == g.away:
+            return None
+        h, a, r = index[g.home], index[g.away], slot_pos[g.slot]
+        if S[h, r] or S[a, r]:
+            return None
+        if g.venue is not None and instance.distances is None and g.venue != instance.home_venue(g.home):
+            return None
+        S[h, r], S[a, r] = a + 1, -(h + 1)
+    if (S == 0).any():
+        return None
+    for t in range(n):
+        if len(set(S[t].tolist())) != R:
+            return None
+    return S
+
+
+def array_to_schedule(instance: Instance, S: np.ndarray) -> Schedule:
+    ids = instance.team_ids
+    games = []
+    for r, slot in enumerate(instance.slots):
+        for t in range(len(ids)):
+            v = int(S[t, r])
+            if v > 0:
+                games.append(Game(home=ids[t], away=ids[v - 1], slot=slot.index))
+    return Schedule(instance=instance.name, games=games)
+
+
+@dataclass
+class TTPRun:
+    S: np.ndarray | None  # best feasible schedule (None if none found)
+    distance: int | None
+    iterations: int
+    time_to_best_s: float | None
+    history: list[tuple[float, int]]
+    restarts: int
+
+
+def solve_ttp(
+    D: np.ndarray,
+    *,
+    time_limit_s: float,
+    seed: int = 1,
+    initial: np.ndarray | None = None,
+    max_streak: int = 3,
+    no_repeat: bool = True,
+    t_start: float = 0.5,
+    t_end: float = 0.01,
+    cycle_s: float | None = None,
+    move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
+    chunk: int = 50_000,
+    on_progress: ProgressFn | None = None,
+) -> TTPRun:
+    """TTSA on distance matrix ``D`` for ``time_limit_s`` seconds.
+
+    Temperatures are relative to the mean distance: each cycle cools geometrically from
+    ``t_start`` (halved every cycle) to ``t_end``; cycles after the first restart from the best
+    feasible schedule. ``history`` lists (seconds, distance) at every new best."""
+    D = np.ascontiguousarray(D, dtype=np.int64)
+    n = D.shape[0]
+    ttsa.seed_rng(seed)
+    S = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
+    mean_d = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0
+    w0 = mean_d
+    sf = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
+    si = np.array([0, 0, 0, 0, 0, 0, 0, 2000, 10**12, 10**12], dtype=np.int64)
+    best, best_inf = S.copy(), S.copy()
+    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
+    cdf /= cdf[-1]
+    d0, v0 = ttsa.schedule_cost(S, D, max_streak, int(no_repeat))
+    # compile (or load the numba cache) before the clock starts
+    ttsa.anneal(S.copy(), D, max_streak, int(no_repeat), cdf, sf.copy(), si.copy(), S.copy(), S.copy(), 1)
+    start = time.perf_counter()
+    history: list[tuple[float, int]] = []
+    if v0 == 0:
+        sf[3] = d0
+        history.append((0.0, int(d0)))
+    cycle_s = cycle_s or max(time_limit_s / 3, min(time_limit_s, 30.0))
+    iterations, cycle_seen = 0, 0
+    while True:
+        elapsed = time.perf_counter() - start
+        if elapsed >= time_limit_s:
+            break
+        c = int(elapsed // cycle_s)
+        x = (elapsed - c * cycle_s) / cycle_s
+        t0 = t_start * mean_d * (0.5**c)
+        sf[0] = t0 * ((t_end * mean_d) / t0) ** min(1.0, x)
+        if c > cycle_seen:
+            cycle_seen = c
+            if sf[3] < 1e300:
+                S[:, :] = best
+            sf[1] = w0
+        before = sf[3]
+        ttsa.anneal(S, D, max_streak, int(no_repeat), cdf, sf, si, best, best_inf, chunk)
+        iterations += chunk
+        if sf[3] < before:
+            t = time.perf_counter() - start
+            history.append((round(t, 3), int(sf[3])))
+            if on_progress is not None:
+                on_progress(t, int(sf[3]))
+    found = sf[3] < 1e300
+    return TTPRun(
+        S=best if found else None,
+        distance=int(sf[3]) if found else None,
+        iterations=iterations,
+        time_to_best_s=history[-1][0] if history else None,
+        history=history,
+        restarts=int(si[5]) + cycle_seen,
+    )
+
+
+def _key(report: ValidationReport) -> tuple[int, int]:
+    return (report.infeasibility, report.objective)
+
+
+def improve_travel(
+    instance: Instance,
+    schedule: Schedule | None = None,
+    *,
+    time_limit_s: float = 60.0,
+    seed: int = 1,
+    on_progress: ProgressFn | None = None,
+) -> ImproveResult:
+    """Lower the travel of ``schedule`` (or build a TTP schedule from scratch when it is None and the
+    instance has the TTP shape) within ``time_limit_s``. The result never has more hard
+    infeasibility or a higher objective than the input (validator figures)."""
+    start = time.perf_counter()
+    shape = ttp_shape(instance)
+    before = validate(instance, schedule) if schedule is not None else None
+    best_schedule, best_report = schedule, before
+    method, iterations, history, ttb = "none", 0, [], None
+    initial = schedule_to_array(instance, schedule) if (shape and schedule is not None) else None
+    if shape is not None and (schedule is None or initial is not None):
+        method = "ttsa"
+        run = solve_ttp(
+            team_distance_matrix(instance),
+            time_limit_s=time_limit_s,
+            seed=seed,
+            initial=initial,
+            max_streak=shape.max_streak,
+            no_repeat=shape.no_repeat,
+            on_progress=on_progress,
+        )
+        iterations, history, ttb = run.iterations, run.history, run.time_to_best_s
+        if run.S is not None:
+            cand = array_to_schedule(instance, run.S)
+            report = validate(instance, cand)
+            if best_report is None or _key(report) < _key(best_report):
+                best_schedule, best_report = cand, report
+    elif schedule is not None:
+        from flextime.travel.local_search import local_search
+
+        method = "local_search"
+        assert before is not None
+        ls = local_search(
+            instance, schedule, before, time_limit_s=time_limit_s, seed=seed, on_progress=on_progress
+        )
+        iterations, history, ttb = ls.iterations, ls.history, ls.time_to_best_s
+        if _key(ls.report) < _key(before):
+            best_schedule, best_report = ls.schedule, ls.report
+    if best_schedule is None or best_report is None:
+        raise ValueError(f"instance {instance.name!r} is not a TTP; give a schedule to improve")
+    return ImproveResult(
+        method=method,
+        seed=seed,
+        time_limit_s=time_limit_s,
+        wall_seconds=round(time.perf_counter() - start, 3),
+        iterations=iterations,
+        time_to_best_s=ttb,
+        before_travel=before.travel_total if before else None,
+        after_travel=best_report.travel_total,
+        before_objective=before.objective if before else None,
+        after_objective=best_report.objective,
+        before_infeasibility=before.infeasibility if before else None,
+        after_infeasibility=best_report.infeasibility,
+        feasible=best_report.feasible,
+        improved=before is None or _key(best_report) < _key(before),
+        history=history,
+        schedule=best_schedule,
+        report=best_report,
+    )
+
+
+def naive_schedule(instance: Instance, seed: int) -> Schedule:
+    """Circle method on a random team order (rounds in order, second half mirrored with homes
+    swapped, homes alternating by round) - the "naive" baseline for TTP-shaped instances."""
+    import random
+
+    rng = random.Random(seed)
+    ids = list(instance.team_ids)
+    rng.shuffle(ids)
+    n = len(ids)
+    half = n - 1
+    slots = [s.index for s in instance.slots]
+    games = []
+    for r in range(half):
+        for k in range(n // 2):
+            if k == 0:
+                x, y = n - 1, r
+                if r % 2:
+                    x, y = y, x
+            else:
+                x, y = (r + k) % half, (r - k + half) % half
+                if k % 2:
+                    x, y = y, x
+            games.append(Game(home=ids[x], away=ids[y], slot=slots[r]))
+            games.append(Game(home=ids[y], away=ids[x], slot=slots[r + half]))
+    return Schedule(instance=instance.name, games=games)

@@ -1,0 +1,458 @@
+# ruff: noqa: C901, SIM114  (a flat numba kernel: long branchy loops on purpose)
+"""TTSA kernel: simulated annealing for the Traveling Tournament Problem.
+
+After Anagnostopoulos, Michel, Van Hentenryck and Vergados, "A simulated annealing approach to the
+traveling tournament problem" (J. Scheduling 2006): the five classic neighbourhoods (swap homes,
+swap rounds, swap teams, partial swap rounds, partial swap teams), the TTP rules (at most
+``max_streak`` consecutive home or away games, no repeaters) as a penalty with strategic
+oscillation of its weight, phases, reheats and restarts from the best schedule.
+
+Representation: ``S[t, r] = +(o + 1)`` when team ``t`` hosts ``o`` in round ``r`` and ``-(o + 1)``
+when it plays at ``o``. Every move keeps ``S`` a double round robin (every ordered pair meets once,
+each team plays once per round); only the streak and repeater rules can be broken, and they are
+counted in ``nbv``.
+
+The inner loop is compiled with numba (``pip install flextime[travel]``); without numba the same
+functions run as plain Python (correct, about 200 times slower). Time limits are handled by the
+caller, which runs the kernel in chunks of iterations.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # pragma: no cover - exercised either way depending on the environment
+    from numba import njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if args and callable(args[0]):
+            return args[0]
+        return lambda f: f
+
+
+__all__ = [
+    "HAVE_NUMBA",
+    "STATE_F",
+    "STATE_I",
+    "anneal",
+    "apply_move",
+    "random_schedule",
+    "schedule_cost",
+    "team_cost",
+]
+
+# float state: T, w, best_temp, best_feasible_dist, best_infeasible_cost, T0, beta, w0
+STATE_F = 8
+# int state: counter, phase, reheat, cur_dist, cur_nbv, restarts, (unused), max_c, max_p, max_r
+STATE_I = 10
+
+MOVE_NAMES = ("swap_homes", "swap_rounds", "swap_teams", "partial_swap_rounds", "partial_swap_teams")
+
+
+@njit(cache=True)
+def team_cost(S, D, t, max_streak, no_repeat=1):  # type: ignore[no-untyped-def]
+    """(distance, violations) of team ``t``: travel from home through its games and back; one
+    violation per game beyond ``max_streak`` in a home/away run, one per repeater (counted by
+    both teams)."""
+    R = S.shape[1]
+    here = t
+    dist = 0
+    viol = 0
+    run = 0
+    prev_home = -1
+    prev_opp = -1
+    for r in range(R):
+        v = S[t, r]
+        if v > 0:
+            loc = t
+            h = 1
+            o = v - 1
+        else:
+            loc = -v - 1
+            h = 0
+            o = -v - 1
+        dist += D[here, loc]
+        here = loc
+        if h == prev_home:
+            run += 1
+        else:
+            run = 1
+            prev_home = h
+        if run > max_streak:
+            viol += 1
+        if o == prev_opp and no_repeat:
+            viol += 1
+        prev_opp = o
+    dist += D[here, t]
+    return dist, viol
+
+
+@njit(cache=True)
+def schedule_cost(S, D, max_streak, no_repeat=1):  # type: ignore[no-untyped-def]
+    n = S.shape[0]
+    dist = 0
+    viol = 0
+    for t in range(n):
+        d, v = team_cost(S, D, t, max_streak, no_repeat)
+        dist += d
+        viol += v
+    return dist, viol
+
+
+@njit(cache=True)
+def _fix_opponents(S, t, r):  # type: ignore[no-untyped-def]
+    v = S[t, r]
+    if v > 0:
+        S[v - 1, r] = -(t + 1)
+    else:
+        S[-v - 1, r] = t + 1
+
+
+@njit(cache=True)
+def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
+    """Apply one move in place; marks the rows it changed in ``touched`` (int8 array, set to 1).
+
+    move 0 swap_homes(a, b) | 1 swap_rounds(a, b) | 2 swap_teams(a, b) |
+    3 partial_swap_rounds(team a, rounds b, c) | 4 partial_swap_teams(teams a, b, round c).
+    Returns False (and changes nothing) when the move does not apply."""
+    n = S.shape[0]
+    R = S.shape[1]
+    if move == 0:
+        if a == b:
+            return False
+        for r in range(R):
+            v = S[a, r]
+            o = v - 1 if v > 0 else -v - 1
+            if o == b:
+                S[a, r] = -S[a, r]
+                S[b, r] = -S[b, r]
+        touched[a] = 1
+        touched[b] = 1
+        return True
+    if move == 1:
+        if a == b:
+            return False
+        for t in range(n):
+            tmp = S[t, a]
+            S[t, a] = S[t, b]
+            S[t, b] = tmp
+            touched[t] = 1
+        return True
+    if move == 2:
+        if a == b:
+            return False
+        for r in range(R):
+            v = S[a, r]
+            o = v - 1 if v > 0 else -v - 1
+            if o == b:
+                continue
+            tmp = S[a, r]
+            S[a, r] = S[b, r]
+            S[b, r] = tmp
+            _fix_opponents(S, a, r)
+            _fix_opponents(S, b, r)
+        for t in range(n):
+            touched[t] = 1
+        return True
+    if move == 3:
+        if b == c:
+            return False
+        inset = np.zeros(n, dtype=np.int8)
+        stack = np.empty(n, dtype=np.int64)
+        top = 0
+        stack[top] = a
+        top += 1
+        inset[a] = 1
+        while top > 0:
+            top -= 1
+            t = stack[top]
+            for r in (b, c):
+                v = S[t, r]
+                o = v - 1 if v > 0 else -v - 1
+                if inset[o] == 0:
+                    inset[o] = 1
+                    stack[top] = o
+                    top += 1
+        cnt = 0
+        for t in range(n):
+            if inset[t] == 1:
+                cnt += 1
+        if cnt == n:
+            return False  # the same as swap_rounds
+        for t in range(n):
+            if inset[t] == 1:
+                tmp = S[t, b]
+                S[t, b] = S[t, c]
+                S[t, c] = tmp
+                touched[t] = 1
+        return True
+    if move == 4:
+        if a == b:
+            return False
+        v = S[a, c]
+        o = v - 1 if v > 0 else -v - 1
+        if o == b:
+            return False
+        rounds = np.empty(R, dtype=np.int64)
+        nr = 0
+        cur = c
+        first = S[a, c]
+        while True:
+            rounds[nr] = cur
+            nr += 1
+            tmp = S[a, cur]
+            S[a, cur] = S[b, cur]
+            S[b, cur] = tmp
+            got = S[a, cur]
+            if got == first:
+                break
+            nxt = -1
+            for r in range(R):
+                if r != cur and S[a, r] == got:
+                    ok = True
+                    for q in range(nr):
+                        if rounds[q] == r:
+                            ok = False
+                            break
+                    if ok:
+                        nxt = r
+                        break
+            if nxt < 0:
+                break
+            cur = nxt
+        for q in range(nr):
+            r = rounds[q]
+            _fix_opponents(S, a, r)
+            _fix_opponents(S, b, r)
+            for t in (a, b):
+                vv = S[t, r]
+                touched[vv - 1 if vv > 0 else -vv - 1] = 1
+        touched[a] = 1
+        touched[b] = 1
+        return True
+    return False
+
+
+@njit(cache=True)
+def _penalised(dist, nbv, w):  # type: ignore[no-untyped-def]
+    return float(dist) + w * nbv
+
+
+@njit(cache=True)
+def seed_rng(seed):  # type: ignore[no-untyped-def]
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def random_schedule(n):  # type: ignore[no-untyped-def]
+    """A random double round robin: circle method on a random team order, random round order in
+    each half, random home/away per pair (the second half mirrors the first)."""
+    half = n - 1
+    R = 2 * half
+    S = np.zeros((n, R), dtype=np.int64)
+    perm = np.random.permutation(n)
+    rperm = np.random.permutation(half)
+    rperm2 = np.random.permutation(half)
+    flip = np.random.randint(0, 2, size=(n, n))
+    for r in range(half):
+        for k in range(n // 2):
+            if k == 0:
+                x, y = n - 1, r
+            else:
+                x = (r + k) % half
+                y = (r - k + half) % half
+            a = perm[x]
+            b = perm[y]
+            if flip[min(a, b), max(a, b)] == 1:
+                a, b = b, a
+            S[a, rperm[r]] = b + 1
+            S[b, rperm[r]] = -(a + 1)
+            S[b, half + rperm2[r]] = a + 1
+            S[a, half + rperm2[r]] = -(b + 1)
+    return S
+
+
+@njit(cache=True)
+def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, iters):  # type: ignore[no-untyped-def]
+    """Run ``iters`` TTSA iterations on ``S`` (state in ``sf``/``si``, see STATE_F/STATE_I);
+    ``move_cdf`` is the cumulative probability of moves 0..4.
+
+    ``best_S`` holds the best feasible schedule (distance ``sf[3]``), ``best_inf_S`` the best
+    penalised one. Returns the number of times the best feasible distance improved."""
+    n = S.shape[0]
+    R = S.shape[1]
+    cand = S.copy()
+    touched = np.zeros(n, dtype=np.int8)
+    tdist = np.zeros(n, dtype=np.int64)
+    tviol = np.zeros(n, dtype=np.int64)
+    ndist = np.zeros(n, dtype=np.int64)
+    nviol = np.zeros(n, dtype=np.int64)
+    for t in range(n):
+        d, v = team_cost(S, D, t, max_streak, no_repeat)
+        tdist[t] = d
+        tviol[t] = v
+    T = sf[0]
+    w = sf[1]
+    best_temp = sf[2]
+    best_feas = sf[3]
+    best_inf = sf[4]
+    counter = si[0]
+    phase = si[1]
+    reheat = si[2]
+    max_c = si[7]
+    max_p = si[8]
+    max_r = si[9]
+    cur_dist = 0
+    cur_nbv = 0
+    for t in range(n):
+        cur_dist += tdist[t]
+        cur_nbv += tviol[t]
+    cur = _penalised(cur_dist, cur_nbv, w)
+    improvements = 0
+    phase_feasible_seen = False
+    phase_infeasible_seen = False
+    for _ in range(iters):
+        u = np.random.random()
+        move = 4
+        for m in range(4):
+            if u < move_cdf[m]:
+                move = m
+                break
+        if move == 0 or move == 2:
+            a = np.random.randint(0, n)
+            b = np.random.randint(0, n - 1)
+            if b >= a:
+                b += 1
+            c = 0
+        elif move == 1:
+            a = np.random.randint(0, R)
+            b = np.random.randint(0, R - 1)
+            if b >= a:
+                b += 1
+            c = 0
+        elif move == 3:
+            a = np.random.randint(0, n)
+            b = np.random.randint(0, R)
+            c = np.random.randint(0, R - 1)
+            if c >= b:
+                c += 1
+        else:
+            a = np.random.randint(0, n)
+            b = np.random.randint(0, n - 1)
+            if b >= a:
+                b += 1
+            c = np.random.randint(0, R)
+        for t in range(n):
+            touched[t] = 0
+        if not apply_move(cand, move, a, b, c, touched):
+            continue
+        nd = cur_dist
+        nv = cur_nbv
+        for t in range(n):
+            if touched[t] == 1:
+                d, v = team_cost(cand, D, t, max_streak, no_repeat)
+                ndist[t] = d
+                nviol[t] = v
+                nd += d - tdist[t]
+                nv += v - tviol[t]
+        new = _penalised(nd, nv, w)
+        accept = False
+        if new < cur:
+            accept = True
+        elif nv == 0 and nd < best_feas:
+            accept = True
+        elif nv > 0 and new < best_inf:
+            accept = True
+        elif T > 0 and np.random.random() < math.exp(-(new - cur) / T):
+            accept = True
+        if accept:
+            for t in range(n):
+                if touched[t] == 1:
+                    tdist[t] = ndist[t]
+                    tviol[t] = nviol[t]
+                    for r in range(R):
+                        S[t, r] = cand[t, r]
+            cur_dist = nd
+            cur_nbv = nv
+            cur = new
+            is_best = False
+            if nv == 0:
+                phase_feasible_seen = True
+                if nd < best_feas:
+                    best_feas = nd
+                    is_best = True
+                    improvements += 1
+                    best_S[:, :] = S
+            else:
+                phase_infeasible_seen = True
+                if new < best_inf:
+                    best_inf = new
+                    is_best = True
+                    best_inf_S[:, :] = S
+            if is_best:
+                counter = 0
+                phase = 0
+                reheat = 0
+                best_temp = T
+            else:
+                counter += 1
+        else:
+            for t in range(n):
+                if touched[t] == 1:
+                    for r in range(R):
+                        cand[t, r] = S[t, r]
+            counter += 1
+        if counter > max_c:
+            counter = 0
+            phase += 1
+            T = T * sf[6]
+            # strategic oscillation: push towards feasibility when the phase saw none
+            if phase_infeasible_seen and not phase_feasible_seen:
+                w = w * 1.04
+            elif phase_feasible_seen and not phase_infeasible_seen:
+                w = w / 1.04
+            phase_feasible_seen = False
+            phase_infeasible_seen = False
+            cur = _penalised(cur_dist, cur_nbv, w)
+            if phase > max_p:
+                phase = 0
+                reheat += 1
+                T = 2.0 * best_temp
+                if reheat > max_r:
+                    # restart from the best feasible schedule (or the best penalised one)
+                    reheat = 0
+                    si[5] += 1
+                    T = sf[5]
+                    best_temp = T
+                    w = sf[7]
+                    if best_feas < 1e300:
+                        S[:, :] = best_S
+                    else:
+                        S[:, :] = best_inf_S
+                    cand[:, :] = S
+                    cur_dist = 0
+                    cur_nbv = 0
+                    for t in range(n):
+                        d, v = team_cost(S, D, t, max_streak, no_repeat)
+                        tdist[t] = d
+                        tviol[t] = v
+                        cur_dist += d
+                        cur_nbv += v
+                    cur = _penalised(cur_dist, cur_nbv, w)
+    sf[0] = T
+    sf[1] = w
+    sf[2] = best_temp
+    sf[3] = best_feas
+    sf[4] = best_inf
+    si[0] = counter
+    si[1] = phase
+    si[2] = reheat
+    si[3] = cur_dist
+    si[4] = cur_nbv
+    return improvements
