@@ -22,6 +22,7 @@ from flextime.cli.bench_itc2021 import register as register_bench_itc2021
 from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
 from flextime.cli.explain import register as register_engine_features
+from flextime.cli.travel import register as register_travel
 from flextime.cli.workflow import register as register_workflow
 from flextime.formats.errors import InputError
 
@@ -237,3 +238,4 @@ def _print_outcome(outcome: Any) -> None:
 
 
 register_engine_features(app, bench_app)  # explain, repair, alternatives, bench engine-features
+register_travel(app, bench_app)  # improve-travel, ttp-instance, bench ttp, bench big12-ttp
