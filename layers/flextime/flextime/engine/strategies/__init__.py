@@ -48,7 +48,12 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
         f"with {profile.total_hard} hard and {profile.total_soft} soft constraints: find a feasible "
         "schedule on the hard part alone first"
     )
-    params: dict[str, Any] = {"feasible_fraction": 0.6, "step_seconds": step}
+    params: dict[str, Any] = {
+        "exact_fraction": 0.2,
+        "repair": True,
+        "feasible_fraction": 0.9,
+        "step_seconds": step,
+    }
     if profile.compact:
         reasons.append(
             "compact round robin: every slot is a full round, slot-window and team neighbourhoods "

@@ -24,7 +24,14 @@ from flextime.engine.build import add_hint, build_model
 from flextime.engine.params import SolverParams
 from flextime.engine.runner import ProgressFn, SolveResult, Status
 from flextime.engine.strategies import lns
-from flextime.engine.strategies._base import Session, StrategyPlan, complete_from_games, finish, set_hint
+from flextime.engine.strategies._base import (
+    Session,
+    StrategyPlan,
+    complete_from_games,
+    finish,
+    games_of,
+    set_hint,
+)
 
 NAME = "hard_first"
 # CP-SAT's default 2-worker portfolio found no feasible schedule of ITC2021 Test5's hard part in
@@ -35,6 +42,52 @@ FEASIBLE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
 def hard_only(instance: Instance) -> Instance:
     """The same instance without an objective (soft constraints and travel off)."""
     return instance.model_copy(update={"objective": Objective(soft_constraints=False, travel_weight=0)})
+
+
+def relaxed(instance: Instance) -> Instance:
+    """The hard constraints as soft ones of weight 1 (soft ones and travel dropped): its objective
+    is the validator's infeasibility, and any double round robin is a solution of it."""
+    constraints = [c.model_copy(update={"hard": False, "weight": 1}) for c in instance.constraints if c.hard]
+    return instance.model_copy(
+        update={"constraints": constraints, "objective": Objective(soft_constraints=True, travel_weight=0)}
+    )
+
+
+def repair_violations(
+    session: Session, instance: Instance, plan: StrategyPlan, until: float, stats: dict[str, Any]
+) -> set[tuple[int, int, int]] | None:
+    """Minimise the hard violations by LNS on the relaxed model until they reach 0 (the games of
+    that schedule) or the session time ``until`` (None)."""
+    t0 = time.perf_counter()
+    rel = build_model(relaxed(instance))
+    session.build_seconds += time.perf_counter() - t0
+    sub = Session(session.params.model_copy(update={"time_limit_s": until}), None)
+    sub.start = session.start
+    status, solver = sub.solve(
+        rel,
+        rel.model,
+        sub.remaining(),
+        subsolvers=list(FEASIBLE_SUBSOLVERS),
+        extra={"stop_after_first_solution": True},
+    )
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    sub.offer(solver, True)
+    stats["violations_start"] = sub.best.objective if sub.best else None
+    lns.improve(
+        sub,
+        rel,
+        step_seconds=float(plan.get("step_seconds", 3.0)),
+        seed=session.params.seed + 1,
+        workers=plan.get("step_workers", None),
+        stats=stats,
+    )
+    assert sub.best is not None
+    stats["violations_end"] = sub.best.objective
+    stats["violation_trace"] = [(round(s.t_seconds, 1), s.objective) for s in sub.samples][-8:]
+    if sub.best.objective > 0:
+        return None
+    return games_of(rel, sub.best.values)
 
 
 def run(
@@ -50,13 +103,21 @@ def run(
     session.build_seconds += time.perf_counter() - t0
     if params.hint is not None:
         add_hint(hard, params.hint)
-    budget = params.time_limit_s * float(plan.get("feasible_fraction", 0.6))
+    feasible_until = params.time_limit_s * float(plan.get("feasible_fraction", 0.6))
+    budget = params.time_limit_s * float(plan.get("exact_fraction", 0.6))
     subsolvers = list(plan.get("feasible_subsolvers", FEASIBLE_SUBSOLVERS))
     status, solver = session.solve(hard, hard.model, budget, subsolvers=subsolvers or None, record=False)
     games = None
     if status in ("OPTIMAL", "FEASIBLE"):
         games = {key for key, v in hard.x.items() if solver.BooleanValue(v)}
         session.notes.append(f"hard_first: hard part feasible at {session.elapsed():.2f}s")
+    elif status == "UNKNOWN" and plan.get("repair", False):
+        # the exact search found nothing: minimise the hard violations by LNS instead
+        stats: dict[str, Any] = {}
+        games = repair_violations(session, instance, plan, max(feasible_until, session.elapsed() + 1), stats)
+        session.notes.append(f"hard_first: violation repair {stats}")
+        if games is not None:
+            status = "FEASIBLE"
     t0 = time.perf_counter()
     built = build_model(instance)
     session.build_seconds += time.perf_counter() - t0

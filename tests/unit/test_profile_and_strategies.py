@@ -1,0 +1,188 @@
+"""Strategy selection from the instance profile, and every strategy's output checked by the
+validator (no timing asserts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flextime.domain import BR1, CA1, CA3, GA1, Instance
+from flextime.engine import SolverParams, build_model, solve_instance
+from flextime.engine.profile import InstanceProfile, profile_instance
+from flextime.engine.strategies import STRATEGIES, StrategyPlan, select_strategy, solve_with_strategy
+from flextime.engine.strategies import lns as lns_module
+from flextime.engine.strategies._base import Session
+from flextime.engine.strategies.hard_first import relaxed, repair_violations
+from flextime.validate import validate
+from tests.conftest import tiny_round_robin
+
+
+def profile(**overrides: object) -> InstanceProfile:
+    base: dict[str, object] = {
+        "name": "hand-made",
+        "teams": 16,
+        "slots": 30,
+        "format": "round_robin",
+        "rounds": 2,
+        "compact": True,
+        "phased": True,
+        "mirrored": False,
+        "dated": False,
+        "games": 240,
+        "hard_by_family": {"CA1": 20, "BR1": 10},
+        "soft_by_family": {"CA4": 50},
+        "total_hard": 30,
+        "total_soft": 50,
+        "soft_weight_total": 250,
+        "estimated_game_vars": 7200,
+        "pruned_fraction": 0.0,
+    }
+    base.update(overrides)
+    return InstanceProfile(**base)  # type: ignore[arg-type]
+
+
+def rich_instance(n: int = 6) -> Instance:
+    """A compact phased DRR with hard and soft rules of several families."""
+    teams = [f"T{i}" for i in range(n)]
+    return tiny_round_robin(
+        n,
+        phased=True,
+        constraints=[
+            CA1(id="h1", teams=["T0"], slots=[0, 1], mode="H", max=0, hard=True),
+            CA1(id="s1", teams=["T1"], slots=[2, 3, 4], mode="H", max=1, hard=False, weight=5),
+            CA3(
+                id="s2",
+                teams1=teams,
+                teams2=teams,
+                intp=3,
+                mode1="A",
+                mode2="SLOTS",
+                max=2,
+                hard=False,
+                weight=3,
+            ),
+            BR1(
+                id="s3",
+                teams=teams,
+                slots=list(range(1, 2 * (n - 1))),
+                intp=1,
+                mode2="HA",
+                hard=False,
+                weight=2,
+            ),
+            GA1(id="s4", meetings=[("T2", "T3")], slots=[0, 1, 2], min=1, max=1, hard=False, weight=7),
+        ],
+    )
+
+
+# ---- selection rules -------------------------------------------------------------------------
+
+
+def test_without_objective_the_portfolio_is_chosen():
+    # Given a profile without soft terms or travel
+    p = profile(total_soft=0, soft_by_family={}, soft_weight_total=0)
+    # When / Then: a pure feasibility search, with a reason
+    plan = select_strategy(p)
+    assert plan.name == "portfolio"
+    assert plan.reasons
+
+
+def test_a_small_model_uses_the_portfolio():
+    # Given a 6-team instance (300 game variables)
+    plan = select_strategy(profile(teams=6, slots=10, estimated_game_vars=300))
+    # Then CP-SAT's own portfolio (it proves optimality on such sizes)
+    assert plan.name == "portfolio"
+    assert any("small model" in r for r in plan.reasons)
+
+
+def test_a_large_compact_instance_goes_hard_first_then_lns():
+    # Given an ITC2021-sized profile
+    plan = select_strategy(profile(), time_limit_s=300)
+    # Then feasibility first (with violation repair), improved by LNS, steps scaled to the limit
+    assert plan.name == "hard_first"
+    assert plan.params["improve"] == "lns"
+    assert plan.params["repair"] is True
+    assert 1.0 <= plan.params["step_seconds"] <= 5.0
+
+
+def test_a_large_non_compact_season_goes_hard_first():
+    # Given a Big 12 basketball sized profile (dated, byes)
+    p = profile(
+        compact=False,
+        phased=False,
+        dated=True,
+        format="partial_round_robin",
+        slots=37,
+        estimated_game_vars=8880,
+    )
+    # Then hard first
+    assert select_strategy(p).name == "hard_first"
+
+
+def test_profile_counts_families_split_hard_and_soft():
+    # Given the rich tiny instance
+    p = profile_instance(rich_instance())
+    # Then the counts and the pruning of T0's two home slots (5 opponents x 2 slots)
+    assert p.hard_by_family == {"CA1": 1}
+    assert p.soft_by_family == {"BR1": 1, "CA1": 1, "CA3": 1, "GA1": 1}
+    assert (p.total_hard, p.total_soft, p.teams, p.slots, p.games) == (1, 4, 6, 10, 30)
+    assert p.estimated_game_vars == 6 * 5 * 10 - 10
+    assert p.has_objective
+
+
+# ---- every strategy: validator-clean and exact ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_each_strategy_returns_a_validator_clean_schedule(name: str):
+    # Given a small instance with hard and soft rules
+    instance = rich_instance()
+    # When solved with the strategy forced
+    plan = StrategyPlan(name=name, params={"step_seconds": 0.5, "repair": True, "exact_fraction": 0.3})
+    result = solve_with_strategy(instance, SolverParams(time_limit_s=4, seed=3), plan)
+    # Then the validator agrees: feasible, same objective; the plan is recorded
+    assert result.feasible and result.schedule is not None
+    report = validate(instance, result.schedule)
+    assert report.feasible, report.violations
+    assert report.objective == result.objective
+    assert result.strategy == name
+    assert result.plan is not None and result.plan["name"] == name and "profile" in result.plan
+
+
+def test_solve_instance_records_the_selected_strategy():
+    # Given / When: the default path (strategy "auto")
+    result = solve_instance(rich_instance(), SolverParams(time_limit_s=3))
+    # Then the chosen strategy and its reasons are in the result
+    assert result.strategy == "portfolio"
+    assert result.plan is not None and result.plan["reasons"]
+
+
+def test_lns_never_worsens_the_incumbent():
+    # Given a first (not necessarily good) solution of an 8-team model
+    instance = rich_instance(8)
+    built = build_model(instance)
+    session = Session(SolverParams(time_limit_s=4, seed=5), None)
+    status, solver = session.solve(built, built.model, 2, extra={"stop_after_first_solution": True})
+    assert status in ("FEASIBLE", "OPTIMAL")
+    session.offer(solver, True)
+    start = session.best.objective  # type: ignore[union-attr]
+    # When LNS runs
+    lns_module.improve(session, built, step_seconds=0.3, seed=1)
+    # Then the incumbent is never worse, the trace only goes down, and it is exact
+    assert session.best is not None and session.best.objective <= start
+    trace = [s.objective for s in session.samples]
+    assert trace == sorted(trace, reverse=True)
+    schedule_games = {k for k, v in built.x.items() if session.best.values[v.Index()]}
+    assert len(schedule_games) == instance.total_games()
+
+
+def test_violation_repair_reaches_a_hard_feasible_schedule():
+    # Given the relaxed version of an instance (hard rules as weight-1 soft rules)
+    instance = rich_instance()
+    assert all(not c.hard for c in relaxed(instance).constraints)
+    session = Session(SolverParams(time_limit_s=5, seed=2), None)
+    # When the violations are minimised by LNS
+    stats: dict = {}
+    games = repair_violations(session, instance, StrategyPlan(name="hard_first"), 5.0, stats)
+    # Then it ends at zero violations with a full set of games
+    assert games is not None and stats["violations_end"] == 0
+    assert len(games) == instance.total_games()
