@@ -1,0 +1,277 @@
+"""The travel improver: TTSA neighbourhoods, the incremental cost, the validator-checked local
+search, the Big 12 TTP instance and the travel summary. No timing asserts."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from flextime.domain import CA1, Objective, RoundRobin, Slot, Team, Venue
+from flextime.domain.model import Game, Instance, Schedule
+from flextime.formats import robinx
+from flextime.travel import ttsa
+from flextime.travel.improve import (
+    array_to_schedule,
+    improve_travel,
+    naive_schedule,
+    schedule_to_array,
+    solve_ttp,
+    team_distance_matrix,
+    ttp_shape,
+)
+from flextime.travel.local_search import local_search, partial_swap_slots, swap_homes, swap_slots, swap_teams
+from flextime.travel.summary import travel_summary
+from flextime.travel.trips import team_travel
+from flextime.travel.ttp_instance import big12_ttp_instance, naive_baseline, ttp_instance
+from flextime.validate import validate
+
+
+def random_ttp(n: int, seed: int = 0) -> Instance:
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(n)]
+    dist = [[round(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5) for b in pts] for a in pts]
+    teams = [Team(id=f"T{i}", name=f"Team {i}") for i in range(n)]
+    return ttp_instance(f"rand{n}", teams, dist)
+
+
+def assert_drr(S: np.ndarray) -> None:
+    n, rounds = S.shape
+    assert rounds == 2 * (n - 1)
+    for t in range(n):
+        assert len(set(S[t].tolist())) == rounds  # every (opponent, venue) once
+        for r in range(rounds):
+            v = int(S[t, r])
+            o = abs(v) - 1
+            assert o != t
+            assert S[o, r] == (-(t + 1) if v > 0 else t + 1)
+
+
+@pytest.mark.parametrize("n", [4, 6, 8, 10])
+def test_neighbourhoods_keep_a_double_round_robin(n):
+    ttsa.seed_rng(n)
+    S = ttsa.random_schedule(n)
+    assert_drr(S)
+    rng = random.Random(n)
+    R = 2 * (n - 1)
+    applied = [0] * 5
+    for _ in range(3000):
+        move = rng.randrange(5)
+        touched = np.zeros(n, dtype=np.int8)
+        before = S.copy()
+        if move == 1:
+            a, b, c = rng.randrange(R), rng.randrange(R), 0
+        elif move == 3:
+            a, b, c = rng.randrange(n), rng.randrange(R), rng.randrange(R)
+        else:
+            a, b, c = rng.randrange(n), rng.randrange(n), rng.randrange(R)
+        ok = ttsa.apply_move(S, move, a, b, c, touched)
+        assert_drr(S)
+        changed = {t for t in range(n) if (S[t] != before[t]).any()}
+        assert changed <= {t for t in range(n) if touched[t]}
+        if not ok:
+            assert np.array_equal(before, S)
+        applied[move] += int(ok)
+    assert all(k > 0 for k in applied)
+
+
+@pytest.mark.parametrize("n", [4, 6, 8])
+def test_incremental_cost_equals_validator(n):
+    instance = random_ttp(n, seed=n)
+    D = team_distance_matrix(instance)
+    ttsa.seed_rng(1)
+    rng = random.Random(2)
+    for _ in range(40):
+        S = ttsa.random_schedule(n)
+        for _ in range(rng.randrange(30)):
+            touched = np.zeros(n, dtype=np.int8)
+            ttsa.apply_move(
+                S, rng.randrange(5), rng.randrange(n), rng.randrange(n), rng.randrange(n - 1), touched
+            )
+        dist, nbv = ttsa.schedule_cost(S, D, 3, 1)
+        report = validate(instance, array_to_schedule(instance, S))
+        assert dist == report.travel_total
+        assert (nbv == 0) == report.feasible
+        assert (nbv == 0) == (report.infeasibility == 0)
+
+
+def test_schedule_array_round_trip():
+    instance = random_ttp(6)
+    schedule = naive_schedule(instance, 3)
+    S = schedule_to_array(instance, schedule)
+    assert S is not None
+    back = array_to_schedule(instance, S)
+    assert sorted(back.games, key=lambda g: (g.slot, g.home)) == sorted(
+        schedule.games, key=lambda g: (g.slot, g.home)
+    )
+    assert schedule_to_array(instance, Schedule(games=schedule.games[:-1])) is None
+
+
+def test_anneal_reports_the_distance_of_its_best_schedule():
+    instance = random_ttp(8, seed=4)
+    run = solve_ttp(team_distance_matrix(instance), time_limit_s=0.5, seed=3)
+    assert run.S is not None
+    assert_drr(run.S)
+    report = validate(instance, array_to_schedule(instance, run.S))
+    assert report.feasible
+    assert report.travel_total == run.distance
+    assert [d for _, d in run.history] == sorted((d for _, d in run.history), reverse=True)
+
+
+def test_ttp_shape_recognises_ttp_and_rejects_others():
+    assert ttp_shape(random_ttp(6)) is not None
+    extra = random_ttp(6)
+    extra = extra.model_copy(
+        update={"constraints": [*extra.constraints, CA1(id="x", teams=["T0"], slots=[0], mode="H", max=0)]}
+    )
+    assert ttp_shape(extra) is None
+    mirrored = random_ttp(6).model_copy(update={"format": RoundRobin(rounds=2, compact=True, mirrored=True)})
+    assert ttp_shape(mirrored) is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_improver_never_worse_on_ttp(seed):
+    instance = random_ttp(8, seed=seed)
+    start = naive_schedule(instance, seed)
+    before = validate(instance, start)
+    result = improve_travel(instance, start, time_limit_s=0.5, seed=seed)
+    after = validate(instance, result.schedule)
+    assert after.infeasibility <= before.infeasibility
+    assert after.travel_total <= before.travel_total
+    assert result.after_travel == after.travel_total
+    assert result.method == "ttsa"
+
+
+def venue_instance(constraints: list | None = None) -> Instance:
+    """A compact DRR of 6 teams at real places with an extra hard rule (so: the general path)."""
+    places = [
+        ("A", 30.27, -97.74),
+        ("B", 32.78, -96.80),
+        ("C", 35.47, -97.52),
+        ("D", 39.10, -94.58),
+        ("E", 40.76, -111.89),
+        ("F", 33.45, -112.07),
+    ]
+    zones = ["America/Chicago"] * 4 + ["America/Denver", "America/Phoenix"]
+    venues = [
+        Venue(id=f"{p}-v", name=p, lat=lat, lon=lon, timezone=z)
+        for (p, lat, lon), z in zip(places, zones, strict=True)
+    ]
+    teams = [Team(id=p, name=p, venue=f"{p}-v") for p, _, _ in places]
+    return Instance(
+        name="venues6",
+        teams=teams,
+        venues=venues,
+        slots=[Slot(index=s) for s in range(10)],
+        format=RoundRobin(rounds=2, compact=True),
+        constraints=constraints
+        if constraints is not None
+        else [CA1(id="c1", teams=["A"], slots=[0, 1], mode="H", max=0, hard=True)],
+        objective=Objective(soft_constraints=True, travel_weight=1),
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_general_local_search_keeps_hard_constraints(seed):
+    instance = venue_instance()
+    assert ttp_shape(instance) is None
+    start = naive_schedule(instance, seed)
+    before = validate(instance, start)
+    ls = local_search(instance, start, before, time_limit_s=60, seed=seed, max_iterations=150)
+    assert ls.report.infeasibility <= before.infeasibility
+    assert ls.report.objective <= before.objective
+    assert validate(instance, ls.schedule).model_dump() == ls.report.model_dump()
+
+
+def test_general_improver_does_not_increase_infeasibility():
+    instance = venue_instance()
+    start = naive_schedule(instance, 5)
+    before = validate(instance, start)
+    result = improve_travel(instance, start, time_limit_s=1.0, seed=5)
+    assert result.method == "local_search"
+    assert result.after_infeasibility <= before.infeasibility
+    assert result.after_objective <= before.objective
+    assert result.after_travel <= before.travel_total or result.after_infeasibility < before.infeasibility
+
+
+def test_locked_games_never_move():
+    instance = venue_instance()
+    start = naive_schedule(instance, 2)
+    games = list(start.games)
+    games[0] = games[0].model_copy(update={"locked": True})
+    start = Schedule(instance=start.instance, games=games)
+    ls = local_search(instance, start, time_limit_s=60, seed=2, max_iterations=100)
+    assert games[0] in ls.schedule.games
+
+
+def test_game_list_neighbourhoods_keep_structure():
+    instance = venue_instance(constraints=[])
+    games = list(naive_schedule(instance, 1).games)
+    rng = random.Random(1)
+    for _ in range(60):
+        i, j = rng.sample(instance.team_ids, 2)
+        a, b = rng.sample(range(10), 2)
+        move = rng.randrange(4)
+        if move == 0:
+            games = swap_homes(instance, games, i, j)
+        elif move == 1:
+            games = swap_slots(games, a, b)
+        elif move == 2:
+            games = swap_teams(instance, games, i, j)
+        else:
+            games = partial_swap_slots(games, i, a, b)
+        report = validate(instance, Schedule(games=games))
+        assert report.structural == []
+
+
+def test_big12_ttp_instance_round_trips(tmp_path):
+    for kind in ("arena", "stadium"):
+        instance = big12_ttp_instance(kind)
+        assert len(instance.teams) == 16 and len(instance.slots) == 30
+        assert ttp_shape(instance) is not None
+        path = tmp_path / f"{kind}.xml"
+        robinx.write_instance(instance, path)
+        back = robinx.read_instance(path)
+        assert back.team_ids == instance.team_ids
+        assert back.distances == instance.distances
+        assert ttp_shape(back) == ttp_shape(instance)
+        d = instance.distances
+        assert all(d[i][j] == d[j][i] for i in range(16) for j in range(16))
+    # the arenas of Arizona and Arizona State are about 100 miles apart
+    inst = big12_ttp_instance("arena")
+    ids = inst.team_ids
+    assert 90 < inst.distances[ids.index("ARIZ")][ids.index("ASU")] < 120
+
+
+def test_naive_baseline_is_feasible_and_reproducible():
+    instance = big12_ttp_instance("arena")
+    a, b = naive_baseline(instance, runs=3, seed=7), naive_baseline(instance, runs=3, seed=7)
+    assert a == b
+    assert a["feasible"] == 3
+
+
+def test_travel_summary_figures():
+    instance = venue_instance(constraints=[])
+    games = naive_schedule(instance, 0).games
+    summary = travel_summary(instance, games)
+    assert summary is not None
+    totals = team_travel(instance, games)
+    assert summary.total == sum(totals.values())
+    assert {r.team: r.total for r in summary.by_team} == totals
+    assert summary.max == max(totals.values()) and summary.min == min(totals.values())
+    assert summary.spread == summary.max - summary.min
+    assert summary.longest_trip == max(r.longest_trip for r in summary.by_team)
+    # E (Denver zone) and F (Phoenix zone) travel across zones on every trip
+    by = {r.team: r for r in summary.by_team}
+    assert by["E"].timezone_changes >= 2 * by["E"].road_trips
+    assert summary.timezone_changes == sum(r.timezone_changes for r in summary.by_team)
+
+
+def test_travel_summary_none_without_travel_data():
+    instance = Instance(
+        name="x",
+        teams=[Team(id=f"T{i}", name="t") for i in range(4)],
+        slots=[Slot(index=s) for s in range(6)],
+    )
+    assert travel_summary(instance, [Game(home="T0", away="T1", slot=0)]) is None
