@@ -45,18 +45,29 @@ def game_uid(season_key: str, game: Game, meeting: int) -> str:
     return f"{_slug(season_key)}-{_slug(a)}-{_slug(b)}-{meeting}@{UID_DOMAIN}"
 
 
+def _day(instance: Instance, game: Game) -> dt.date | None:
+    """The game's own date (stored games carry ``day``), else its slot's date."""
+    day = getattr(game, "day", None)
+    if day is None and game.slot < instance.n_slots:
+        day = instance.slots[game.slot].date
+    return day
+
+
 def season_events(instance: Instance, schedule: Schedule, season_key: str) -> list[IcsEvent]:
-    """Every game with its date and stable UID, in slot order."""
-    if not instance.dated:
+    """Every dated game with its stable UID, in slot order."""
+    games = sorted(schedule.games, key=lambda g: (g.slot, g.home, g.away))
+    if games and all(_day(instance, g) is None for g in games):
         raise InputError(instance.name, "slots", "ICS needs dated slots; this season has abstract rounds")
-    meetings: dict[tuple[str, str], int] = {}
+    if not games and not instance.dated:
+        raise InputError(instance.name, "slots", "ICS needs dated slots; this season has abstract rounds")
+    meetings: dict[tuple[str, ...], int] = {}
     events = []
-    for g in sorted(schedule.games, key=lambda g: (g.slot, g.home, g.away)):
+    for g in games:
         pair = tuple(sorted((g.home, g.away)))
-        meetings[pair] = meetings.get(pair, 0) + 1  # type: ignore[index]
-        day = instance.slots[g.slot].date
-        assert day is not None
-        events.append(IcsEvent(game_uid(season_key, g, meetings[pair]), g, day, meetings[pair]))  # type: ignore[index]
+        meetings[pair] = meetings.get(pair, 0) + 1
+        day = _day(instance, g)
+        if day is not None:
+            events.append(IcsEvent(game_uid(season_key, g, meetings[pair]), g, day, meetings[pair]))
     return events
 
 
@@ -71,11 +82,13 @@ def schedule_to_ics(
     tv: Mapping[tuple[str, str, int], str] | None = None,
     stamp: dt.datetime | None = None,
     calendar_name: str | None = None,
+    status: str = "CONFIRMED",
 ) -> str:
     """The season's (or ``team``'s) games as an iCalendar text (CRLF line ends).
 
     ``season_key`` names the season in UIDs (default: the instance name); ``tv`` maps
-    (home, away, slot) to a broadcaster for the description; ``stamp`` fixes DTSTAMP (tests)."""
+    (home, away, slot) to a broadcaster for the description; ``stamp`` fixes DTSTAMP (use the
+    version's publication time); ``status`` is CONFIRMED (published) or TENTATIVE (a draft)."""
     if team is not None and team not in instance.team_index:
         raise InputError(
             instance.name, "--team", f"unknown team '{team}' (teams: {', '.join(instance.team_ids)})"
@@ -101,7 +114,9 @@ def schedule_to_ics(
         for zone in zones:
             lines += vtimezone(zone, years)
     for e in events:
-        lines += _vevent(instance, e, names, now=now, sequence=sequence, kickoff=kickoff, tv=tv)
+        lines += _vevent(
+            instance, e, names, now=now, sequence=sequence, kickoff=kickoff, tv=tv, status=status
+        )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
@@ -120,6 +135,7 @@ def _vevent(
     sequence: int,
     kickoff: dt.time | None,
     tv: Mapping[tuple[str, str, int], str] | None,
+    status: str,
 ) -> list[str]:
     g = e.game
     venue = instance.venue_by_id.get(g.venue or instance.home_venue(g.home) or "")
@@ -142,13 +158,13 @@ def _vevent(
     if venue is not None:
         lines.append(f"LOCATION:{_escape(', '.join(x for x in (venue.name, venue.city) if x))}")
         lines.append(f"GEO:{venue.lat:.6f};{venue.lon:.6f}")
-    slot = instance.slots[g.slot]
-    description = [f"{instance.name}, {slot.label or f'slot {g.slot}'}, meeting {e.meeting}"]
-    network = (tv or {}).get((g.home, g.away, g.slot))
+    slot_label = instance.slots[g.slot].label if g.slot < instance.n_slots else None
+    description = [f"{instance.name}, {slot_label or f'slot {g.slot}'}, meeting {e.meeting}"]
+    network = (tv or {}).get((g.home, g.away, g.slot)) or getattr(g, "tv", None)
     if network:
         description.append(f"TV: {network}")
     lines.append(f"DESCRIPTION:{_escape(chr(10).join(description))}")
-    lines += ["STATUS:CONFIRMED", "END:VEVENT"]
+    lines += [f"STATUS:{status}", "END:VEVENT"]
     return lines
 
 

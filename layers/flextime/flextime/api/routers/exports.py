@@ -8,11 +8,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from flextime.api import ics, queries
+from flextime.api import queries
 from flextime.api.deps import EVERYONE, Ctx, allow
 from flextime.api.errors import NotFound
 from flextime.api.routers.schedules import visible
 from flextime.domain import Schedule
+from flextime.formats.ics import schedule_to_ics
 from flextime.formats.robinx import solution_to_string
 from flextime.formats.schedule_csv import schedule_to_csv
 from flextime.store.db import Tx
@@ -37,7 +38,11 @@ def _render(tx: Tx, version: ScheduleVersion, fmt: str, team: str | None) -> Res
     if fmt == "ics":
         season = seasons.get_season(tx, version.season_id)
         title = f"{instance.sport or ''} {season.name}{f' - {team}' if team else ''}".strip()
-        body = ics.calendar(instance, version, games, name=title, team=team)
+        body = schedule_to_ics(
+            instance, Schedule(instance=instance.name, games=list(games)), season_key=str(version.season_id),
+            team=team, sequence=version.version, stamp=version.published_at or version.created_at,
+            calendar_name=title, status="CONFIRMED" if version.status == "published" else "TENTATIVE",
+        )  # fmt: skip
     else:
         chosen = [g for g in games if team is None or team in (g.home, g.away)]
         schedule = Schedule(instance=instance.name, games=chosen)
