@@ -6,7 +6,7 @@ import { matchupMatrix, slotLabel } from '../lib/schedule'
 export function MatrixView({ teams, games }: { teams: Team[]; games: Game[] }) {
   const m = useMemo(() => matchupMatrix(games), [games])
   return (
-    <div className="grid-wrap">
+    <div className="grid-wrap" tabIndex={0} role="region" aria-label="Matchup matrix (scrolls)">
       <table className="matrix">
         <caption>Home team (rows) against away team (columns)</caption>
         <thead>
