@@ -62,7 +62,9 @@ class Database(Construct):
             version=getattr(rds.AuroraPostgresEngineVersion, constants.AURORA_POSTGRES_VERSION)
         )
         readers = [
-            rds.ClusterInstance.serverless_v2(f"Reader{i + 1}", scale_with_writer=True)
+            rds.ClusterInstance.serverless_v2(
+                f"Reader{i + 1}", scale_with_writer=True, enable_performance_insights=True
+            )
             for i in range(config.aurora_readers)
         ]
         self.cluster = rds.DatabaseCluster(
@@ -73,7 +75,9 @@ class Database(Construct):
                 constants.DATABASE_ADMIN_USER, encryption_key=self.key
             ),
             default_database_name=constants.DATABASE_NAME,
-            writer=rds.ClusterInstance.serverless_v2("Writer", publicly_accessible=False),
+            writer=rds.ClusterInstance.serverless_v2(
+                "Writer", publicly_accessible=False, enable_performance_insights=True
+            ),
             readers=readers,
             serverless_v2_min_capacity=config.aurora_min_acu,
             serverless_v2_max_capacity=config.aurora_max_acu,

@@ -117,7 +117,9 @@ class FlexTimeStack(Stack):
         _after_migrations(handler, database)
         for key, machine in workflow.state_machines.items():
             machine.grant_start_execution(handler)
-            machine.grant_read(handler)
+            machine.grant_execution(
+                handler, "states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"
+            )
             env_name = (
                 "FLEXTIME_STATE_MACHINE_ARN"
                 if key == "generate"

@@ -49,7 +49,6 @@ class WebHosting(Construct):
             "Distribution",
             comment="FlexTime web app and API",
             default_root_object="index.html",
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             enable_logging=True,
             log_bucket=logs_bucket,
@@ -98,6 +97,6 @@ class WebHosting(Construct):
             ("AwsSolutions-CFR2", "WAF is attached per deployment (cost); the API is JWT-guarded and "
              "throttled at the stage."),
             ("AwsSolutions-CFR4", "The default *.cloudfront.net certificate allows TLSv1 at the viewer; "
-             "a custom domain with an ACM certificate (TLSv1.2_2021, set here) lifts this."),
+             "a custom domain with an ACM certificate and TLSv1.2_2021 lifts this."),
         ):  # fmt: skip
             acknowledge(self.distribution, rule, reason)
