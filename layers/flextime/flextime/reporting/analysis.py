@@ -22,6 +22,7 @@ from flextime.travel.distances import (
     has_travel_data,
     home_location,
 )
+from flextime.travel.summary import travel_summary
 from flextime.travel.trips import road_trips, team_games
 from flextime.validate import ValidationReport, validate
 
@@ -97,6 +98,8 @@ class Fairness(BaseModel):
     opponents_off_bye: dict[str, int] = Field(default_factory=dict)
     tz_changes: dict[str, int] = Field(default_factory=dict)
     tv_exposure: dict[str, int] = Field(default_factory=dict)
+    longest_trip: int = 0
+    longest_trip_team: str | None = None
 
 
 class MovedGame(BaseModel):
@@ -272,6 +275,16 @@ def _fairness(teams: list[TeamReport]) -> Fairness:
     return fair
 
 
+def _adopt_travel_summary(instance: Instance, games: Sequence[Game], fairness: Fairness) -> None:
+    """The travel package's summary is the reference for time-zone changes and the longest trip
+    (the same figures the travel agent reports); the per-game shifts above stay for the tables."""
+    summary = travel_summary(instance, games) if has_travel_data(instance) else None
+    if summary is None:
+        return
+    fairness.tz_changes = {t.team: t.timezone_changes for t in summary.by_team}
+    fairness.longest_trip, fairness.longest_trip_team = summary.longest_trip, summary.longest_trip_team
+
+
 def _meetings(instance: Instance, games: Sequence[Game]) -> dict[tuple[str, str, int], Game]:
     out: dict[tuple[str, str, int], Game] = {}
     count: dict[tuple[str, str], int] = {}
@@ -353,6 +366,8 @@ def build_report(
         )
         for p in progress
     ]  # fmt: skip
+    fairness = _fairness(teams)
+    _adopt_travel_summary(instance, games, fairness)
     return ScheduleReport(
         title=title or instance.name,
         version_label=version_label,
@@ -363,7 +378,7 @@ def build_report(
         grid=_grid(instance, games),
         validation=report,
         constraints=_constraints(instance, report),
-        fairness=_fairness(teams),
+        fairness=fairness,
         comparison=compare(instance, schedule, report, previous, previous_label)
         if previous is not None
         else None,
