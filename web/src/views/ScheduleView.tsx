@@ -56,8 +56,8 @@ export function applyOp(games: Game[], op: EditOp): Game[] {
   return games.map((g) => (same(g, op) ? { ...g, locked: op.op === 'lock' } : g))
 }
 
-export function describeOp(op: EditOp): string {
-  if (op.op === 'move') return `Move ${op.away} at ${op.home} from slot ${op.slot + 1} to slot ${op.to_slot + 1}`
+export function describeOp(op: EditOp, label: (slot: number) => string = (s) => `slot ${s + 1}`): string {
+  if (op.op === 'move') return `Move ${op.away} at ${op.home} from ${label(op.slot)} to ${label(op.to_slot)}`
   if (op.op === 'swap') return `Swap ${op.first.away} at ${op.first.home} with ${op.second.away} at ${op.second.home}`
   return `${op.op === 'lock' ? 'Lock' : 'Unlock'} ${op.away} at ${op.home}`
 }
@@ -101,17 +101,18 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
   }, [d, pending, shownGames, teamIds, focusGames])
   const changed = useMemo(() => new Set(focusGames.map(gameKey)), [focusGames])
 
+  const labelOf = useCallback((i: number) => slots.find((s) => s.index === i)?.label ?? `slot ${i + 1}`, [slots])
   const preview = useCallback(async (op: EditOp) => {
     setPending({ op, outcome: null, error: null })
     setConflict(null)
     try {
       const outcome = await api.preview(scheduleId, [op])
       setPending({ op, outcome, error: null })
-      setMessage(outcome.caused.length || (outcome.structural ?? []).length ? `${describeOp(op)} would break ${outcome.caused.length + (outcome.structural ?? []).length} rule(s).` : `${describeOp(op)} breaks nothing.`)
+      setMessage(outcome.caused.length || (outcome.structural ?? []).length ? `${describeOp(op, labelOf)} would break ${outcome.caused.length + (outcome.structural ?? []).length} rule(s).` : `${describeOp(op, labelOf)} breaks nothing.`)
     } catch (e) {
       setPending({ op, outcome: null, error: e as Error })
     }
-  }, [scheduleId])
+  }, [scheduleId, labelOf])
 
   const onDrop = useCallback((g: Game, t: DropTarget) => {
     setPicked(null)
@@ -132,7 +133,7 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
     try {
       let target = version
       if (version.job_id) target = await api.derive(version.id)
-      const saved = await api.saveEdits(target.id, target.etag, ops, ops.map(describeOp).join('; '))
+      const saved = await api.saveEdits(target.id, target.etag, ops, ops.map((o) => describeOp(o, labelOf)).join('; '))
       setPending(null)
       setPicked(null)
       const v = saved.validation
@@ -300,7 +301,7 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
 
       {pending && (
         <Dialog title="Check the edit" onClose={() => setPending(null)}>
-          <p>{describeOp(pending.op)}.</p>
+          <p>{describeOp(pending.op, labelOf)}.</p>
           <ErrorNote error={pending.error} />
           {!pending.outcome && !pending.error && <Loading what="the validation" />}
           {pending.outcome && (
