@@ -41,6 +41,11 @@ def build_summary(instance: Instance, result: SolveResult, report: ValidationRep
         "params": result.params.model_dump(mode="json", exclude={"hint"}) if result.params else None,
         "progress": [p.model_dump(mode="json") for p in result.progress],
     }
+    if result.schedule is not None:
+        from flextime.travel.summary import travel_summary
+
+        travel = travel_summary(instance, result.schedule.games)
+        summary["travel"] = travel.as_dict() if travel is not None else None
     if report is not None and result.objective is not None and report.objective != result.objective:
         summary["objective_mismatch"] = {"solver": result.objective, "validator": report.objective}
     return summary

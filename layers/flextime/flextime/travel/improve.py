@@ -175,18 +175,20 @@ def solve_ttp(
     initial: np.ndarray | None = None,
     max_streak: int = 3,
     no_repeat: bool = True,
-    t_start: float = 0.5,
-    t_end: float = 0.01,
+    t_start: float = 0.4,
+    t_end: float = 0.08,
     cycle_s: float | None = None,
+    reheat: float = 0.5,
     move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
     chunk: int = 50_000,
     on_progress: ProgressFn | None = None,
 ) -> TTPRun:
     """TTSA on distance matrix ``D`` for ``time_limit_s`` seconds.
 
-    Temperatures are relative to the mean distance: each cycle cools geometrically from
-    ``t_start`` (halved every cycle) to ``t_end``; cycles after the first restart from the best
-    feasible schedule. ``history`` lists (seconds, distance) at every new best."""
+    Temperatures are relative to the mean distance: the first cycle cools geometrically from
+    ``t_start`` to ``t_end`` (below about 0.1 the search freezes on TTP landscapes); later cycles
+    restart from the best feasible schedule at ``reheat * t_start``. ``history`` lists
+    (seconds, distance) at every new best."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
     ttsa.seed_rng(seed)
@@ -214,7 +216,7 @@ def solve_ttp(
             break
         c = int(elapsed // cycle_s)
         x = (elapsed - c * cycle_s) / cycle_s
-        t0 = t_start * mean_d * (0.5**c)
+        t0 = t_start * mean_d * (reheat if c else 1.0)
         sf[0] = t0 * ((t_end * mean_d) / t0) ** min(1.0, x)
         if c > cycle_seen:
             cycle_seen = c

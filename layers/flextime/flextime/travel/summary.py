@@ -16,7 +16,7 @@ from statistics import mean
 from pydantic import BaseModel, Field
 
 from flextime.domain.model import Game, Instance
-from flextime.travel.distances import game_location, has_travel_data, home_location
+from flextime.travel.distances import TravelDataError, game_location, has_travel_data, home_location
 from flextime.travel.trips import road_trips, team_games, team_travel
 
 __all__ = ["TeamTravel", "TravelSummary", "travel_summary"]
@@ -66,7 +66,13 @@ def travel_summary(instance: Instance, games: Iterable[Game]) -> TravelSummary |
     """The travel summary of a schedule, or None when the instance has no travel data."""
     if not has_travel_data(instance):
         return None
-    games = list(games)
+    try:
+        return _summary(instance, list(games))
+    except TravelDataError:  # a game at an unknown place: the validator reports it
+        return None
+
+
+def _summary(instance: Instance, games: list[Game]) -> TravelSummary:
     totals = team_travel(instance, games)
     zones = _zone_of(instance)
     rows = []
