@@ -70,7 +70,7 @@ def test_pdf_renders_with_text_naming_every_team(season, files):
 def test_html_is_self_contained_and_has_every_section(files):
     _, out, _ = files
     html = out["report.html"].decode()
-    for section in ("Season grid", "Constraint satisfaction", "Fairness ledger", "Comparison with the previous",
+    for section in ("Season grid", "Constraint satisfaction", "Fairness ledger", "Comparison with the previous",  # noqa: E501
                     "Team schedules", "Plots"):  # fmt: skip
         assert section in html
     assert html.count("data:image/svg+xml;base64,") == 4

@@ -86,7 +86,11 @@ def bench_import(repeat: int, url: str | None = None) -> dict[str, Any]:
         with make_pool(bench_url, min_size=1, max_size=2) as pool:
             for _ in range(repeat):
                 tenant, admin = tenants.provision_tenant(
-                    pool, slug=f"b-{uuid.uuid4().hex[:8]}", name="Bench", admin_email="a@b.org", admin_name="A"
+                    pool,
+                    slug=f"b-{uuid.uuid4().hex[:8]}",
+                    name="Bench",
+                    admin_email="a@b.org",
+                    admin_name="A",
                 )
                 with tenant_transaction(pool, tenant.id, admin.id) as tx:
                     sport = seasons.add_sport(tx, code="MBB", name="MBB")
@@ -95,7 +99,8 @@ def bench_import(repeat: int, url: str | None = None) -> dict[str, Any]:
                         ends_on=SEASON_START + dt.timedelta(days=200),
                     )  # fmt: skip
                     seasons.add_venues(
-                        tx, [Venue(id=f"V{v:02d}", name=f"Venue {v}", lat=35, lon=-95) for v in range(N_VENUES)]
+                        tx,
+                        [Venue(id=f"V{v:02d}", name=f"Venue {v}", lat=35, lon=-95) for v in range(N_VENUES)],
                     )
                 started = time.perf_counter()
                 outcome = run_import(
@@ -126,12 +131,16 @@ def bench_report(repeat: int) -> list[dict[str, Any]]:
         for stage, s in seconds.items():
             stages.setdefault(stage, []).append(s * 1000)
 
-    rows = [_row("full report, 16-team season (HTML + PDF + plots)", _timed(run, repeat), 10_000, "build_files")]
+    rows = [
+        _row("full report, 16-team season (HTML + PDF + plots)", _timed(run, repeat), 10_000, "build_files")
+    ]
     rows += [_row(f"  of which {stage}", times, 10_000, "stage") for stage, times in stages.items()]
     return rows
 
 
-def run_reports_bench(*, repeat: int = 3, database: bool = True, url: str | None = None) -> list[dict[str, Any]]:
+def run_reports_bench(
+    *, repeat: int = 3, database: bool = True, url: str | None = None
+) -> list[dict[str, Any]]:
     steps: list[Callable[[], Any]] = [lambda: [bench_validate(repeat)]]
     if database:
         steps.append(lambda: [bench_import(repeat, url)])

@@ -228,7 +228,7 @@ def _team_report(
     name = next(t.name for t in instance.teams if t.id == team)
     return TeamReport(
         id=team, name=name, games=rows,
-        trips=[TripRow(number=i, slots=x.slots, stops=x.stops, miles=x.miles) for i, x in enumerate(trips, 1)],
+        trips=[TripRow(number=i, slots=x.slots, stops=x.stops, miles=x.miles) for i, x in enumerate(trips, 1)],  # noqa: E501
         travel=travel, pattern=pattern, breaks=breaks,
         home_games=sum(r.home for r in rows), away_games=sum(not r.home for r in rows),
         min_rest=min(rests) if rests else None,
