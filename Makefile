@@ -41,3 +41,36 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+
+# ---- web (the staff SPA in web/): npm ci, Vitest, type check + build, bundle budget -----------
+# `make test` runs web-test first (the line below only adds a prerequisite); the SPA's end-to-end
+# run in headless Chromium is tests/e2e/test_spa.py, part of the pytest run (skipped with a reason
+# when /usr/bin/chromium is missing: `make web-browser` installs Debian's chromium).
+.PHONY: web-deps web-test web-build web-e2e web-browser web-types
+WEB_STAMP := web/node_modules/.package-lock.json
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+web-deps: $(WEB_STAMP)
+
+web-test: $(WEB_STAMP)
+	cd web && npx vitest run
+	cd web && npm run build && node scripts/size.mjs
+
+web-build: $(WEB_STAMP)
+	cd web && npm run build
+
+web-e2e: $(STAMP) web-build
+	$(BIN)/pytest -q tests/e2e
+
+web-browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Regenerate web/src/api/openapi.json and the TypeScript types from the FastAPI app.
+web-types: $(STAMP) $(WEB_STAMP)
+	$(BIN)/python -c 'import json; from flextime.api.app import create_app; from flextime.api.settings import ApiSettings; print(json.dumps(create_app(ApiSettings(), pool_factory=lambda: None).openapi(), indent=1))' > web/src/api/openapi.json
+	cd web && npm run gen:api
+
+test: web-test
