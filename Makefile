@@ -42,6 +42,14 @@ lock: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
 
+# Synthesize the CDK app (cdk.out/) offline: no AWS credentials, no Docker. ENV=dev|staging|prod.
+# Needs node + npm (the CDK CLI is pinned in package.json); `npm ci` installs it.
+ENV ?= dev
+.PHONY: synth
+synth: $(STAMP)
+	test -x node_modules/.bin/cdk || npm ci --no-audit --no-fund
+	PATH="$(CURDIR)/$(BIN):$$PATH" node_modules/.bin/cdk synth --quiet -c env=$(ENV)
+
 # ---- web (the staff SPA in web/): npm ci, Vitest, type check + build, bundle budget -----------
 # `make test` runs web-test first (the line below only adds a prerequisite); the SPA's end-to-end
 # run in headless Chromium is tests/e2e/test_spa.py, part of the pytest run (skipped with a reason

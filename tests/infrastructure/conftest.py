@@ -16,11 +16,16 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_DIR = REPO_ROOT / "cdk"
 
+# As in cdk/app.py: skip aws-cdk-lib's slow built-in CloudFormation validator (cdk-nag still runs);
+# set before aws_cdk starts its node process.
+if os.environ.get("FLEXTIME_CFN_VALIDATE") != "1":
+    os.environ.setdefault("CDK_VALIDATION", "false")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
+
 pytest.importorskip("aws_cdk", reason="the cdk extra is not installed (pip install -e '.[cdk]')")
 if shutil.which("node") is None:  # pragma: no cover - jsii needs node
     pytest.skip("node is not on PATH (aws-cdk-lib runs on jsii)", allow_module_level=True)
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
 if str(CDK_DIR) not in sys.path:
     sys.path.insert(0, str(CDK_DIR))
 
