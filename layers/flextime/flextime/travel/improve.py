@@ -47,7 +47,7 @@ ProgressFn = Callable[[float, int], None]
 
 # Move mix for the TTP kernel: swap homes, swap rounds, swap teams, partial swap rounds,
 # partial swap teams (the partial swaps do most of the work).
-DEFAULT_MOVE_WEIGHTS = (0.2, 0.1, 0.1, 0.3, 0.3)
+DEFAULT_MOVE_WEIGHTS = (0.3, 0.05, 0.05, 0.3, 0.3)
 
 
 @dataclass(frozen=True)
@@ -175,10 +175,10 @@ def solve_ttp(
     initial: np.ndarray | None = None,
     max_streak: int = 3,
     no_repeat: bool = True,
-    t_start: float = 0.4,
-    t_end: float = 0.08,
+    t_start: float = 0.3,
+    t_end: float = 0.03,
     cycle_s: float | None = None,
-    reheat: float = 0.5,
+    reheat: float = 0.6,
     move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
     chunk: int = 50_000,
     on_progress: ProgressFn | None = None,
@@ -208,7 +208,7 @@ def solve_ttp(
     if v0 == 0:
         sf[3] = d0
         history.append((0.0, int(d0)))
-    cycle_s = cycle_s or max(time_limit_s / 3, min(time_limit_s, 30.0))
+    cycle_s = cycle_s or time_limit_s / 4
     iterations, cycle_seen = 0, 0
     while True:
         elapsed = time.perf_counter() - start
