@@ -242,8 +242,10 @@ def solve_ttp(
     )
 
 
-def _key(report: ValidationReport) -> tuple[int, int]:
-    return (report.infeasibility, report.objective)
+def _key(report: ValidationReport) -> tuple[int, int, int]:
+    """Hard infeasibility first, then the objective, then travel (which also counts when the
+    objective does not weigh it: the travel agent never trades soft penalties for miles)."""
+    return (report.infeasibility, report.objective, report.travel_total or 0)
 
 
 def improve_travel(

@@ -8,8 +8,8 @@ The classic TTP neighbourhoods, written on the game list so they work whatever t
 * ``partial_swap_slots(i, a, b)``: the smallest set of teams closed under "plays in slot a or b"
   that contains i swaps its games between the two slots (TTSA "partial swap rounds").
 
-A neighbour is kept only if the validator says its hard infeasibility is not higher and its
-objective not higher than the current one (sideways moves walk plateaus); locked games never move.
+A neighbour is kept only if the validator says it is not worse in (hard infeasibility, objective,
+travel) order (sideways moves walk plateaus); locked games never move.
 The best schedule seen is returned.
 """
 
@@ -117,8 +117,10 @@ def _neighbour(instance: Instance, games: list[Game], rng: random.Random) -> lis
     return partial_swap_slots(games, rng.choice(teams), a, b)
 
 
-def _key(report: ValidationReport) -> tuple[int, int]:
-    return (report.infeasibility, report.objective)
+def _key(report: ValidationReport) -> tuple[int, int, int]:
+    """Hard infeasibility first, then the objective, then travel (which also counts when the
+    objective does not weigh it: the travel agent never trades soft penalties for miles)."""
+    return (report.infeasibility, report.objective, report.travel_total or 0)
 
 
 def local_search(
@@ -154,8 +156,8 @@ def local_search(
             if k < _key(best.report):
                 t = time.perf_counter() - start
                 best.schedule, best.report, best.time_to_best_s = cand_schedule, cand_report, round(t, 3)
-                best.history.append((round(t, 3), cand_report.objective))
+                best.history.append((round(t, 3), cand_report.travel_total or 0))
                 if on_progress is not None:
-                    on_progress(t, cand_report.objective)
+                    on_progress(t, cand_report.travel_total or 0)
     best.iterations = it
     return best
