@@ -98,10 +98,10 @@ def http_api_v2_event(method: str, path: str, headers: dict[str, str], query: st
         "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": query,
         "headers": {"host": "api.example.com", **{k.lower(): v for k, v in headers.items()}},
         "requestContext": {
-            "accountId": "123456789012", "apiId": "api", "domainName": "api.example.com", "domainPrefix": "api",
+            "accountId": "123456789012", "apiId": "api", "domainName": "api.example.com", "domainPrefix": "api",  # noqa: E501
             "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
                      "userAgent": "pytest"},
-            "requestId": "req-1", "routeKey": "$default", "stage": "$default", "time": "30/Nov/2026:00:00:00 +0000",
+            "requestId": "req-1", "routeKey": "$default", "stage": "$default", "time": "30/Nov/2026:00:00:00 +0000",  # noqa: E501
             "timeEpoch": 1796000000000,
         },
         "isBase64Encoded": False,

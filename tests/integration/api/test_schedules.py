@@ -135,10 +135,10 @@ def test_csv_and_robinx_exports(client, headers, world):
 def test_comments_mention_notifies(client, headers, world):
     # Given a thread on the draft
     thread = client.post("/v1/threads", json={"entity_type": "schedule", "entity_id": str(world.draft_id),
-                                              "title": "Week 3"}, headers=headers["school_staff"])  # fmt: skip
+                                              "title": "Week 3"}, headers=headers["school_staff"])  # fmt: skip  # noqa: E501
     assert thread.status_code == 201
     # When BYU's staff mentions the scheduler
-    c = client.post(f"/v1/threads/{thread.json()['id']}/comments", json={"body": "@scheduler can BYU play at home?"},
+    c = client.post(f"/v1/threads/{thread.json()['id']}/comments", json={"body": "@scheduler can BYU play at home?"},  # noqa: E501
                     headers=headers["school_staff"])  # fmt: skip
     # Then the scheduler has an unread mention
     assert c.status_code == 201, c.text

@@ -64,9 +64,9 @@ class StepFunctionsLauncher:
             from flextime.agents.state import JobState
             from flextime.store.s3 import artifact_key
 
+            key = artifact_key(tenant_id, season_id, job_id, "inputs", "instance.json")
             state = JobState(tenant_id=tenant_id, season_id=season_id, job_id=job_id, scenario_id=scenario_id,
-                             kind="repair" if kind == "repair" else "generate",
-                             input_key=artifact_key(tenant_id, season_id, job_id, "inputs", "instance.json"))  # fmt: skip
+                             kind="repair" if kind == "repair" else "generate", input_key=key)  # fmt: skip
         if self._sfn is None:
             import boto3
 

@@ -23,6 +23,24 @@ def _database() -> tuple[Any, str]:
     return get_pool(), url
 
 
+def register_bench(bench_app: typer.Typer) -> None:
+    """Add ``flextime bench api`` (latency of `flextime serve` under load on loopback)."""
+
+    @bench_app.command("api")
+    def bench_api_cmd(
+        rate: Annotated[float, typer.Option("--rate", min=1, max=5000, help="Requests per second.")] = 200.0,
+        seconds: Annotated[float, typer.Option("--seconds", min=1, max=600)] = 15.0,
+        moves: Annotated[int, typer.Option("--moves", min=1, max=10000)] = 300,
+    ) -> None:
+        """GET a 16-team season schedule at a fixed rate; move-game validation round trips."""
+        from flextime.bench.api import run_api_bench
+        from flextime.bench.table import render_markdown
+
+        Console().print(
+            render_markdown(run_api_bench(rate=rate, seconds=seconds, moves=moves)), highlight=False
+        )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(

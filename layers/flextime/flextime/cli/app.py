@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flextime.cli.api import register as register_api
+from flextime.cli.api import register_bench as register_bench_api
 from flextime.cli.bench_itc2021 import register as register_bench_itc2021
 from flextime.cli.bench_store import register as register_bench_store
 from flextime.cli.db import db_app
@@ -39,6 +40,7 @@ bench_app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 register_bench_store(bench_app)
+register_bench_api(bench_app)
 register_bench_itc2021(bench_app)
 app.add_typer(db_app, name="db")
 register_reports(app, bench_app)

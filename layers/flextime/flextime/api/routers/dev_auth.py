@@ -60,7 +60,7 @@ def dev_info(svc: Services = Depends(services)) -> DevInfo:
     _enabled(svc)
     from flextime.api.seed import load_registry
 
-    return DevInfo(enabled=True, tenants=sorted(load_registry()), roles=list(ROLES))
+    return DevInfo(enabled=True, tenants=sorted(load_registry(svc.settings.key_dir)), roles=list(ROLES))
 
 
 @router.post("/token", response_model=DevTokenOut)
@@ -69,7 +69,7 @@ def dev_token(body: DevTokenIn, svc: Services = Depends(services)) -> DevTokenOu
     _enabled(svc)
     from flextime.api.seed import load_registry
 
-    entry = load_registry().get(body.tenant)
+    entry = load_registry(svc.settings.key_dir).get(body.tenant)
     if entry is None:
         raise NotFound(f"no seeded tenant {body.tenant!r}")
     try:

@@ -51,7 +51,9 @@ def request_repair(
         "free_slots": body.free_slots, "window": body.window, "time_limit_s": body.time_limit_s,
     }  # fmt: skip
     job = start_job(
-        ctx, key=idempotency_key, request_body={"schedule_id": str(schedule_id), **body.model_dump(mode="json")},
-        season_id=version.season_id, scenario_id=scenario_id, instance=instance, options=options, kind="repair",
+        ctx, key=idempotency_key,
+        request_body={"schedule_id": str(schedule_id), **body.model_dump(mode="json")},
+        season_id=version.season_id, scenario_id=scenario_id, instance=instance, options=options,
+        kind="repair",
     )  # fmt: skip
     return accepted(response, job)
