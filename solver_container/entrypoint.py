@@ -15,8 +15,14 @@ import os
 import sys
 import time
 
-REQUIRED = ("FLEXTIME_BUCKET", "FLEXTIME_TENANT_ID", "FLEXTIME_SEASON_ID", "FLEXTIME_JOB_ID",
-            "FLEXTIME_INSTANCE_KEY", "FLEXTIME_PLAN_KEY")  # fmt: skip
+REQUIRED = (
+    "FLEXTIME_BUCKET",
+    "FLEXTIME_TENANT_ID",
+    "FLEXTIME_SEASON_ID",
+    "FLEXTIME_JOB_ID",
+    "FLEXTIME_INSTANCE_KEY",
+    "FLEXTIME_PLAN_KEY",
+)
 
 
 def main() -> int:
@@ -46,10 +52,13 @@ def main() -> int:
 
     try:
         result = solver.run_solve(
-            store, env["FLEXTIME_INSTANCE_KEY"], env["FLEXTIME_PLAN_KEY"],
-            artifact_key(*owner, "solutions", "solution.json"), artifact_key(*owner, "reports", "solve.json"),
+            store,
+            env["FLEXTIME_INSTANCE_KEY"],
+            env["FLEXTIME_PLAN_KEY"],
+            artifact_key(*owner, "solutions", "solution.json"),
+            artifact_key(*owner, "reports", "solve.json"),
             on_sample,
-        )  # fmt: skip
+        )
     except (ArtifactNotFound, ValidationError) as exc:
         logger.error("bad input", extra={"error": str(exc)[:2000]})
         return solver.EXIT_BAD_INPUT

@@ -20,9 +20,18 @@ AUTO = AgentSettings(compute="auto")
 
 
 def profile(teams: int = 16, slots: int = 30) -> InstanceProfile:
-    return InstanceProfile(teams=teams, slots=slots, games=teams * (teams - 1), variables=teams * (teams - 1) * slots,
-                           format="round_robin", dated=True, hard_constraints=3, soft_constraints=2,
-                           families={}, travel_weight=0)  # fmt: skip
+    return InstanceProfile(
+        teams=teams,
+        slots=slots,
+        games=teams * (teams - 1),
+        variables=teams * (teams - 1) * slots,
+        format="round_robin",
+        dated=True,
+        hard_constraints=3,
+        soft_constraints=2,
+        families={},
+        travel_weight=0,
+    )
 
 
 def test_profile_counts_teams_slots_games_and_variables():

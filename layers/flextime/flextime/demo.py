@@ -31,9 +31,13 @@ def run_demo(*, out: Path, time_limit: float, console: Console, progress_console
             if progress_console is not None:
                 progress_console.print(f"[bold]{info.title}[/]: generate-schedule on the local cloud")
             run = run_workflow(
-                instance, scenario=info.name, time_limit=time_limit, out=out / info.name, cloud=cloud,
+                instance,
+                scenario=info.name,
+                time_limit=time_limit,
+                out=out / info.name,
+                cloud=cloud,
                 console=progress_console,
-            )  # fmt: skip
+            )
             summary = run.summary or {}
             feasible = run.succeeded and bool(summary.get("feasible"))
             all_feasible &= feasible

@@ -97,14 +97,25 @@ def small_instance(n_teams: int = 6, *, constraints: list | None = None, name: s
 
 
 def start_job(
-    cloud: LocalCloud, world: World, instance: Instance, *, options: dict[str, Any] | None = None,
-    kind: str = "solve", job_id: uuid.UUID | None = None,
-) -> StartedJob:  # fmt: skip
+    cloud: LocalCloud,
+    world: World,
+    instance: Instance,
+    *,
+    options: dict[str, Any] | None = None,
+    kind: str = "solve",
+    job_id: uuid.UUID | None = None,
+) -> StartedJob:
     state = create_job(
-        get_pool(), S3ArtifactStore(cloud.bucket, client=cloud.client("s3")), tenant_id=world.tenant_id,
-        user_id=world.scheduler, season_id=world.season_id, instance=instance,
-        options={"time_limit_s": 5, **(options or {})}, kind=kind, job_id=job_id,
-    )  # fmt: skip
+        get_pool(),
+        S3ArtifactStore(cloud.bucket, client=cloud.client("s3")),
+        tenant_id=world.tenant_id,
+        user_id=world.scheduler,
+        season_id=world.season_id,
+        instance=instance,
+        options={"time_limit_s": 5, **(options or {})},
+        kind=kind,
+        job_id=job_id,
+    )
     return start_execution(cloud.client("stepfunctions"), state)
 
 

@@ -27,8 +27,12 @@ TASK_STATES = {
 
 def test_infeasible_instance_ends_failed_infeasible_with_the_explanation_stored(cloud, world, owner):
     # Given a season where team T0 may never play (a compact round robin needs it every slot)
-    instance = small_instance(4, constraints=[TeamUnavailable(id="t0-out", label="T0 away all season",
-                                                              team="T0", slots=list(range(6)))])  # fmt: skip
+    instance = small_instance(
+        4,
+        constraints=[
+            TeamUnavailable(id="t0-out", label="T0 away all season", team="T0", slots=list(range(6)))
+        ],
+    )
 
     # When the job runs
     started = start_job(cloud, world, instance)

@@ -22,15 +22,19 @@ def test_small_season_runs_end_to_end(cloud, world, owner):
     assert job["status"] == "succeeded"
     assert job["execution_id"].endswith(str(started.job_id))
     assert versions_of(owner, started.job_id) == 1
-    games = owner.execute("SELECT count(*), count(day) FROM games WHERE schedule_id = %s",
-                          (output["schedule_id"],)).fetchone()  # fmt: skip
+    games = owner.execute(
+        "SELECT count(*), count(day) FROM games WHERE schedule_id = %s", (output["schedule_id"],)
+    ).fetchone()
     assert games == (30, 30)
     s3 = cloud.client("s3")
     for name in job["result"]["exports"].values():
         assert s3.head_object(Bucket=cloud.bucket, Key=name)["ContentLength"] > 0
     # and the states ran in order, with JobStatusChanged + ScheduleGenerated on the bus
-    entered = [e["stateEnteredEventDetails"]["name"] for e in cloud.history(started.execution_arn)
-               if "stateEnteredEventDetails" in e]  # fmt: skip
+    entered = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in cloud.history(started.execution_arn)
+        if "stateEnteredEventDetails" in e
+    ]
     assert entered[:4] == ["RecordExecution", "HasJob", "LoadScenario", "CheckConstraints"]
     assert entered[-3:] == ["PersistSchedule", "PublishScheduleGenerated", "Done"]
     assert "SolveInLambda" in entered

@@ -40,27 +40,47 @@ def moto_s3() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket=BUCKET)  # fmt: skip
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
     os.environ.pop("MOTO_PORT", None)
 
 
 def _run(endpoint: str, instance, *, drop: str | None = None):
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                      aws_secret_access_key="testing")  # fmt: skip
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     tenant, season, job = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     instance_key = artifact_key(tenant, season, job, "instances", "instance.json")
     plan_key = artifact_key(tenant, season, job, "inputs", "plan.json")
     plan = choose_plan(profile_instance(instance), {"time_limit_s": 5}, AgentSettings(compute="fargate"))
     s3.put_object(Bucket=BUCKET, Key=instance_key, Body=instance.model_dump_json())
     s3.put_object(Bucket=BUCKET, Key=plan_key, Body=plan.model_dump_json())
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "FLEXTIME_BUCKET": BUCKET,
-           "FLEXTIME_TENANT_ID": str(tenant), "FLEXTIME_SEASON_ID": str(season), "FLEXTIME_JOB_ID": str(job),
-           "FLEXTIME_INSTANCE_KEY": instance_key, "FLEXTIME_PLAN_KEY": plan_key,
-           "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true"}  # fmt: skip
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "FLEXTIME_BUCKET": BUCKET,
+        "FLEXTIME_TENANT_ID": str(tenant),
+        "FLEXTIME_SEASON_ID": str(season),
+        "FLEXTIME_JOB_ID": str(job),
+        "FLEXTIME_INSTANCE_KEY": instance_key,
+        "FLEXTIME_PLAN_KEY": plan_key,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
     if drop:
         env.pop(drop)
     done = subprocess.run(

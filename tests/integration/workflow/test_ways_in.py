@@ -23,8 +23,12 @@ def test_starting_the_same_job_twice_yields_one_execution(cloud, world, owner):
     first = start_job(cloud, world, small_instance(4))
 
     # When the API (or a retry of its request) starts it again
-    state = JobState(tenant_id=world.tenant_id, season_id=world.season_id, job_id=first.job_id,
-                     input_key=f"{world.tenant_id}/{world.season_id}/{first.job_id}/inputs/instance.json")  # fmt: skip
+    state = JobState(
+        tenant_id=world.tenant_id,
+        season_id=world.season_id,
+        job_id=first.job_id,
+        input_key=f"{world.tenant_id}/{world.season_id}/{first.job_id}/inputs/instance.json",
+    )
     second = start_execution(cloud.client("stepfunctions"), state)
 
     # Then there is one execution, named after the job
@@ -43,10 +47,15 @@ def test_the_nightly_schedule_creates_its_job_and_reoptimises_the_draft(cloud, w
 
     # When the EventBridge schedule starts the machine with no job row
     sfn = cloud.client("stepfunctions")
-    request = {"source": "schedule", "tenant_id": str(world.tenant_id), "season_id": str(world.season_id),
-               "time_limit_s": 3}  # fmt: skip
-    arn = sfn.start_execution(stateMachineArn=cloud.state_machine_arns["generate"], name="nightly-1",
-                              input=json.dumps(request))["executionArn"]  # fmt: skip
+    request = {
+        "source": "schedule",
+        "tenant_id": str(world.tenant_id),
+        "season_id": str(world.season_id),
+        "time_limit_s": 3,
+    }
+    arn = sfn.start_execution(
+        stateMachineArn=cloud.state_machine_arns["generate"], name="nightly-1", input=json.dumps(request)
+    )["executionArn"]
     result = cloud.wait(arn)
 
     # Then its first state created a job, which wrote version 2 derived from version 1
@@ -78,12 +87,19 @@ def test_a_venue_conflict_triggers_one_resolve_with_the_conflict_as_a_constraint
 
     # Then the first schedule clashed, the machine solved once more with the cuts and succeeded
     assert result["status"] == "SUCCEEDED", result
-    entered = [e["stateEnteredEventDetails"]["name"] for e in cloud.history(started.execution_arn)
-               if "stateEnteredEventDetails" in e]  # fmt: skip
+    entered = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in cloud.history(started.execution_arn)
+        if "stateEnteredEventDetails" in e
+    ]
     assert entered.count("SolveInLambda") == 2 and entered.count("CheckVenues") == 2
-    home_days = {r[0] for r in owner.execute(
-        "SELECT day FROM games WHERE home = 'T0' AND schedule_id = %s", (json.loads(result["output"])["schedule_id"],)
-    ).fetchall()}  # fmt: skip
+    home_days = {
+        r[0]
+        for r in owner.execute(
+            "SELECT day FROM games WHERE home = 'T0' AND schedule_id = %s",
+            (json.loads(result["output"])["schedule_id"],),
+        ).fetchall()
+    }
     assert home_days and not home_days & set(held)
 
 
@@ -97,15 +113,24 @@ def test_repair_moves_only_games_near_the_disruption(cloud, world, owner):
     instance = base_instance.model_copy(update={"constraints": [disruption]})
 
     # When the repair machine runs for it
-    started = start_job(cloud, world, instance, kind="repair",
-                        options={"parent_id": base["schedule_id"], "disruptions": ["t1-slot4"], "window": 2})  # fmt: skip
+    started = start_job(
+        cloud,
+        world,
+        instance,
+        kind="repair",
+        options={"parent_id": base["schedule_id"], "disruptions": ["t1-slot4"], "window": 2},
+    )
     result = cloud.wait(started.execution_arn)
 
     # Then a new version exists whose games outside slots 2-6 are unchanged, T1 away in slot 4
     assert result["status"] == "SUCCEEDED", result
     new = json.loads(result["output"])["schedule_id"]
-    rows = {sid: set(owner.execute("SELECT home, away, slot FROM games WHERE schedule_id = %s", (sid,)).fetchall())
-            for sid in (base["schedule_id"], new)}  # fmt: skip
+    rows = {
+        sid: set(
+            owner.execute("SELECT home, away, slot FROM games WHERE schedule_id = %s", (sid,)).fetchall()
+        )
+        for sid in (base["schedule_id"], new)
+    }
     outside = {g for g in rows[base["schedule_id"]] if g[2] not in range(2, 7)}
     assert outside <= rows[new]
     assert not [g for g in rows[new] if g[2] == 4 and g[0] == "T1"]
@@ -123,11 +148,24 @@ def test_notify_records_notifications_for_schedulers_and_admins(cloud, world):
     # Given a ScheduleGenerated event from the bus, and the admin having turned that kind off
     with tenant_transaction(get_pool(), world.tenant_id, world.admin) as tx:
         notifications.set_preference(tx, world.admin, "schedule_generated", "in_app", False)
-    detail = {"tenant_id": str(world.tenant_id), "job_id": str(uuid.uuid4()), "season_id": str(world.season_id),
-              "schedule_id": str(uuid.uuid4()), "version": 3}  # fmt: skip
-    event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "ScheduleGenerated", "source": "flextime",
-             "account": "123456789012", "time": dt.datetime.now(dt.UTC).isoformat(), "region": "us-east-1",
-             "resources": [], "detail": detail}  # fmt: skip
+    detail = {
+        "tenant_id": str(world.tenant_id),
+        "job_id": str(uuid.uuid4()),
+        "season_id": str(world.season_id),
+        "schedule_id": str(uuid.uuid4()),
+        "version": 3,
+    }
+    event = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "ScheduleGenerated",
+        "source": "flextime",
+        "account": "123456789012",
+        "time": dt.datetime.now(dt.UTC).isoformat(),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": detail,
+    }
 
     # When the notify handler consumes it
     result = _notify_handler()(event, LambdaContextStub(function_name="flextime-notify"))

@@ -67,12 +67,17 @@ def profile_instance(instance: Instance) -> InstanceProfile:
         n * fmt.games_per_team // 2 if isinstance(fmt, PartialRoundRobin) else fmt.rounds * n * (n - 1) // 2
     )
     return InstanceProfile(
-        teams=n, slots=slots, games=games, variables=n * (n - 1) * slots, format=fmt.kind,
-        dated=instance.dated, hard_constraints=sum(1 for c in instance.constraints if c.hard),
+        teams=n,
+        slots=slots,
+        games=games,
+        variables=n * (n - 1) * slots,
+        format=fmt.kind,
+        dated=instance.dated,
+        hard_constraints=sum(1 for c in instance.constraints if c.hard),
         soft_constraints=sum(1 for c in instance.constraints if not c.hard),
         families=dict(Counter(c.type for c in instance.constraints)),
         travel_weight=instance.objective.travel_weight,
-    )  # fmt: skip
+    )
 
 
 def default_time_limit(profile: InstanceProfile) -> float:
@@ -108,10 +113,15 @@ def choose_plan(
         workers = int(requested["workers"])
     strategy = str((engine_choice or {}).get("strategy") or requested.get("strategy") or "auto")
     return Plan(
-        compute=compute, time_limit_s=time_limit, workers=workers, strategy=strategy,
-        hint_key=requested.get("hint_key"), reasons=reasons, profile=profile,
+        compute=compute,
+        time_limit_s=time_limit,
+        workers=workers,
+        strategy=strategy,
+        hint_key=requested.get("hint_key"),
+        reasons=reasons,
+        profile=profile,
         engine_profile=engine_choice,
-    )  # fmt: skip
+    )
 
 
 def engine_strategy(instance: Instance) -> dict[str, Any] | None:

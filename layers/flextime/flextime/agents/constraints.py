@@ -47,8 +47,10 @@ def explain(state: JobState) -> JobState:
     instance = Instance.model_validate(runtime.read_json(state.instance_key or ""))
     module = _explain_module()
     if module is None:
-        explanation: dict[str, Any] = {"text": "The solver proved the constraints infeasible.",
-                                       "constraint_ids": []}  # fmt: skip
+        explanation: dict[str, Any] = {
+            "text": "The solver proved the constraints infeasible.",
+            "constraint_ids": [],
+        }
     else:
         found = module.explain_infeasibility(instance, time_budget_s=get_settings().explain_budget_s)
         explanation = _plain(found)

@@ -64,6 +64,8 @@ def create_scheduled_job(request: ScheduledRequest) -> JobState:
         try:
             job = jobs.get_job(tx, job_id)
         except NotFound:
+            job = None
+        if job is None:
             drafts = [v for v in schedules.list_versions(tx, request.season_id) if v.status != "archived"]
             base = next((v for v in reversed(drafts) if v.job_id is not None), None)
             if base is None or base.job_id is None:
@@ -75,22 +77,32 @@ def create_scheduled_job(request: ScheduledRequest) -> JobState:
                 runtime.write_json(input_key, runtime.read_json(source))
             except ArtifactNotFound as exc:
                 raise JobInputError(f"input of job {base.job_id} is gone: {source}") from exc
-            games = [g.model_dump(mode="json", include={"home", "away", "slot", "venue"})
-                     for g in schedules.list_games(tx, base.id)]  # fmt: skip
+            games = [
+                g.model_dump(mode="json", include={"home", "away", "slot", "venue"})
+                for g in schedules.list_games(tx, base.id)
+            ]
             hint_key = artifact_key(request.tenant_id, request.season_id, job_id, "inputs", "hint.json")
             runtime.write_json(hint_key, {"games": games})
-            plan = {"hint_key": hint_key, "parent_id": str(base.id), "trigger": "schedule"}
+            plan: dict[str, Any] = {"hint_key": hint_key, "parent_id": str(base.id), "trigger": "schedule"}
             if request.time_limit_s:
                 plan["time_limit_s"] = request.time_limit_s
             job = jobs.create_job(
-                tx, request.season_id, scenario_id=request.scenario_id or base.scenario_id,
-                kind="reoptimize", plan=plan, job_id=job_id,
-            )  # fmt: skip
+                tx,
+                request.season_id,
+                scenario_id=request.scenario_id or base.scenario_id,
+                kind="reoptimize",
+                plan=plan,
+                job_id=job_id,
+            )
     logger.append_keys(correlation_id=str(job.id))
     return JobState(
-        tenant_id=job.tenant_id, season_id=job.season_id, job_id=job.id, scenario_id=job.scenario_id,
-        execution=execution, input_key=input_key,
-    )  # fmt: skip
+        tenant_id=job.tenant_id,
+        season_id=job.season_id,
+        job_id=job.id,
+        scenario_id=job.scenario_id,
+        execution=execution,
+        input_key=input_key,
+    )
 
 
 def get_job(state: JobState) -> Job:
@@ -112,24 +124,43 @@ def persist_schedule(state: JobState) -> JobState:
     _write_exports(state, instance, solve.model_copy(update={"schedule": schedule}), report)
     slot_days = {s.index: s.date for s in instance.slots}
     games = [ScheduledGame(**g.model_dump(), day=slot_days.get(g.slot)) for g in schedule.games]
-    objective = {"objective": report.objective, "infeasibility": report.infeasibility,
-                 "travel_total": report.travel_total, "bound": solve.bound, "gap": solve.gap}  # fmt: skip
+    objective = {
+        "objective": report.objective,
+        "infeasibility": report.infeasibility,
+        "travel_total": report.travel_total,
+        "bound": solve.bound,
+        "gap": solve.gap,
+    }
     key = f"persist:{state.job_id}"
     with runtime.platform_tx(state.tenant_id) as tx:
         claim = idempotency.claim_key(tx, key, {"job_id": str(state.job_id)})
         if not claim.fresh and claim.response:
             logger.info("schedule already persisted", extra={"schedule_id": claim.response["schedule_id"]})
-            return state.model_copy(update={"schedule_id": uuid.UUID(claim.response["schedule_id"]),
-                                            "schedule_version": claim.response["version"]})  # fmt: skip
+            return state.model_copy(
+                update={
+                    "schedule_id": uuid.UUID(claim.response["schedule_id"]),
+                    "schedule_version": claim.response["version"],
+                }
+            )
         job = jobs.get_job(tx, state.job_id)
         parent = job.plan.get("parent_id")
         version = schedules.create_version(
-            tx, state.season_id, games, job_id=state.job_id, scenario_id=job.scenario_id,
-            parent_id=uuid.UUID(parent) if parent else None, objective=objective,
+            tx,
+            state.season_id,
+            games,
+            job_id=state.job_id,
+            scenario_id=job.scenario_id,
+            parent_id=uuid.UUID(parent) if parent else None,
+            objective=objective,
             note=f"{job.kind} job {state.job_id}",
-        )  # fmt: skip
-        result = {"schedule_id": str(version.id), "version": version.version, **objective,
-                  "exports": _export_keys(state), "plan_key": state.plan_key}  # fmt: skip
+        )
+        result = {
+            "schedule_id": str(version.id),
+            "version": version.version,
+            **objective,
+            "exports": _export_keys(state),
+            "plan_key": state.plan_key,
+        }
         job = jobs.finish_job(tx, state.job_id, "succeeded", result=result)
         idempotency.complete_key(tx, key, {"schedule_id": str(version.id), "version": version.version})
     metrics.add_metric(name="SchedulesGenerated", unit=MetricUnit.Count, value=1)
@@ -155,9 +186,12 @@ def _write_exports(state: JobState, instance: Instance, solve: SolveResult, repo
     keys = _export_keys(state)
     store = runtime.artifacts()
     xml = robinx.solution_to_string(
-        solve.schedule, instance_name=instance.name, objective=report.objective,
-        infeasibility=report.infeasibility, solution_name=f"{instance.name}_flextime",
-    )  # fmt: skip
+        solve.schedule,
+        instance_name=instance.name,
+        objective=report.objective,
+        infeasibility=report.infeasibility,
+        solution_name=f"{instance.name}_flextime",
+    )
     store.put_bytes(keys["solution.xml"], xml.encode(), "application/xml")
     store.put_bytes(keys["schedule.csv"], schedule_to_csv(instance, solve.schedule).encode(), "text/csv")
     summary = build_summary(instance, solve, report) | {"job_id": str(state.job_id)}
@@ -195,8 +229,13 @@ def mark_failed(state: JobState) -> JobState:
             return state
     metrics.add_metric(name="JobsFailed", unit=MetricUnit.Count, value=1)
     logger.error("job failed", extra={"error_code": code, "error_cause": cause})
-    failed = JobFailed(tenant_id=state.tenant_id, job_id=state.job_id, season_id=state.season_id,
-                       error_code=code, error_cause=cause[:4000])  # fmt: skip
+    failed = JobFailed(
+        tenant_id=state.tenant_id,
+        job_id=state.job_id,
+        season_id=state.season_id,
+        error_code=code,
+        error_cause=cause[:4000],
+    )
     publish(status_event(job) if job else JobStatusChanged(**failed.model_dump()), failed)
     return state
 
@@ -205,10 +244,13 @@ def finish_infeasible(state: JobState, explanation: dict[str, Any], text: str) -
     """FAILED_INFEASIBLE with the explanation stored on the job (and in S3 beside it)."""
     with runtime.platform_tx(state.tenant_id) as tx:
         job = jobs.finish_job(
-            tx, state.job_id, "failed", result={"explanation": explanation,
-                                                "explanation_key": state.key("reports", "explanation.json")},
-            error_code=INFEASIBLE, error_cause=text[:4000],
-        )  # fmt: skip
+            tx,
+            state.job_id,
+            "failed",
+            result={"explanation": explanation, "explanation_key": state.key("reports", "explanation.json")},
+            error_code=INFEASIBLE,
+            error_cause=text[:4000],
+        )
     metrics.add_metric(name="JobsInfeasible", unit=MetricUnit.Count, value=1)
     publish(status_event(job, "failed_infeasible"))
     return job

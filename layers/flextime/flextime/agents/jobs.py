@@ -25,18 +25,32 @@ class StartedJob:
 
 
 def create_job(
-    pool: ConnectionPool, store: ArtifactStore, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
-    season_id: uuid.UUID, instance: Instance, scenario_id: uuid.UUID | None = None,
-    options: dict[str, Any] | None = None, kind: str = "solve", job_id: uuid.UUID | None = None,
-) -> JobState:  # fmt: skip
+    pool: ConnectionPool,
+    store: ArtifactStore,
+    *,
+    tenant_id: uuid.UUID,
+    user_id: uuid.UUID,
+    season_id: uuid.UUID,
+    instance: Instance,
+    scenario_id: uuid.UUID | None = None,
+    options: dict[str, Any] | None = None,
+    kind: str = "solve",
+    job_id: uuid.UUID | None = None,
+) -> JobState:
     """Job row QUEUED (as the calling user) + the input snapshot; returns the execution input."""
     job_id = job_id or uuid.uuid4()
     input_key = artifact_key(tenant_id, season_id, job_id, "inputs", "instance.json")
     put_json(store, input_key, instance.model_dump(mode="json"))
     with tenant_transaction(pool, tenant_id, user_id) as tx:
         jobs.create_job(tx, season_id, scenario_id=scenario_id, kind=kind, plan=options or {}, job_id=job_id)
-    return JobState(tenant_id=tenant_id, season_id=season_id, job_id=job_id, scenario_id=scenario_id,
-                    kind="repair" if kind == "repair" else "generate", input_key=input_key)  # fmt: skip
+    return JobState(
+        tenant_id=tenant_id,
+        season_id=season_id,
+        job_id=job_id,
+        scenario_id=scenario_id,
+        kind="repair" if kind == "repair" else "generate",
+        input_key=input_key,
+    )
 
 
 def start_execution(sfn: Any, state: JobState, state_machine_arn: str | None = None) -> StartedJob:

@@ -28,11 +28,16 @@ def disrupted_slots(instance: Instance, plan: dict[str, Any]) -> set[int]:
 
 def repair_constraints(games: list[Game], free: set[int]) -> list[FixedGame]:
     return [
-        FixedGame(id=f"keep-{g.home}-{g.away}-{g.slot}", label="unchanged by the repair",
-                  home=g.home, away=g.away, slot=g.slot)
+        FixedGame(
+            id=f"keep-{g.home}-{g.away}-{g.slot}",
+            label="unchanged by the repair",
+            home=g.home,
+            away=g.away,
+            slot=g.slot,
+        )
         for g in games
         if g.slot not in free
-    ]  # fmt: skip
+    ]
 
 
 def prepare_repair(state: JobState) -> JobState:
@@ -41,8 +46,10 @@ def prepare_repair(state: JobState) -> JobState:
         plan = jobs.get_job(tx, state.job_id).plan
         if not plan.get("parent_id"):
             raise JobInputError("a repair job needs plan.parent_id (the schedule version to repair)")
-        base = [Game(**g.model_dump(include={"home", "away", "slot", "venue"}))
-                for g in schedules.list_games(tx, uuid.UUID(plan["parent_id"]))]  # fmt: skip
+        base = [
+            Game(**g.model_dump(include={"home", "away", "slot", "venue"}))
+            for g in schedules.list_games(tx, uuid.UUID(plan["parent_id"]))
+        ]
     window = int(plan.get("window", 1))
     free = {s + d for s in disrupted_slots(instance, plan) for d in range(-window, window + 1)}
     fixed = repair_constraints(base, free)

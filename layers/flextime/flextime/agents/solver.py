@@ -32,9 +32,13 @@ def solver_params(plan: Plan, hint: Schedule | None) -> SolverParams:
 
 
 def run_solve(
-    store: ArtifactStore, instance_key: str, plan_key: str, solution_key: str, report_key: str,
+    store: ArtifactStore,
+    instance_key: str,
+    plan_key: str,
+    solution_key: str,
+    report_key: str,
     on_sample: ProgressSink | None = None,
-) -> SolveResult:  # fmt: skip
+) -> SolveResult:
     """Solve and write ``solution_key`` (the schedule) and ``report_key`` (the SolveResult)."""
     instance = Instance.model_validate(get_json(store, instance_key))
     plan = Plan.model_validate(get_json(store, plan_key))
@@ -90,9 +94,13 @@ def solve(state: JobState) -> JobState:
     solution_key = state.key("solutions", "solution.json")
     progress = JobProgress(state, get_settings().progress_min_interval_s)
     result = run_solve(
-        runtime.artifacts(), state.instance_key or "", state.plan_key or "", solution_key,
-        state.key("reports", "solve.json"), progress,
-    )  # fmt: skip
+        runtime.artifacts(),
+        state.instance_key or "",
+        state.plan_key or "",
+        solution_key,
+        state.key("reports", "solve.json"),
+        progress,
+    )
     progress.flush()
     metrics.add_metric(name="SolveSeconds", unit=MetricUnit.Seconds, value=result.wall_seconds)
     logger.info("solved", extra={"status": result.status, "objective": result.objective, "gap": result.gap})

@@ -5,10 +5,12 @@ the result only if the independent validator confirms it is still feasible and n
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from flextime.agents import runtime
 from flextime.agents.observability import logger
+from flextime.agents.settings import get_settings
 from flextime.agents.state import JobState
 from flextime.domain import Instance, Schedule
 from flextime.travel.distances import has_travel_data
@@ -20,12 +22,14 @@ def travel_report(instance: Instance, schedule: Schedule) -> dict[str, Any]:
     if not has_travel_data(instance):
         return {"measured": False}
     by_team = team_travel(instance, schedule.games)
-    trips = {t: [trip.model_dump(mode="json") for trip in road_trips(instance, schedule.games, t)]
-             for t in instance.team_ids}  # fmt: skip
+    trips = {
+        t: [trip.model_dump(mode="json") for trip in road_trips(instance, schedule.games, t)]
+        for t in instance.team_ids
+    }
     return {"measured": True, "total": sum(by_team.values()), "by_team": by_team, "road_trips": trips}
 
 
-def try_improve(instance: Instance, schedule: Schedule) -> Schedule | None:
+def try_improve(instance: Instance, schedule: Schedule, budget_s: float) -> Schedule | None:
     """The improver's schedule, if one exists and beats ``schedule`` while staying feasible."""
     try:
         improver = importlib.import_module("flextime.travel.improve")
@@ -34,7 +38,8 @@ def try_improve(instance: Instance, schedule: Schedule) -> Schedule | None:
     fn = getattr(improver, "improve_travel", None) or getattr(improver, "improve", None)
     if not callable(fn):
         return None
-    found = fn(instance, schedule)
+    kwargs = {"time_limit_s": budget_s} if "time_limit_s" in inspect.signature(fn).parameters else {}
+    found = fn(instance, schedule, **kwargs)
     candidate = getattr(found, "schedule", found)
     if not isinstance(candidate, Schedule):
         return None
@@ -45,18 +50,33 @@ def try_improve(instance: Instance, schedule: Schedule) -> Schedule | None:
     return None
 
 
+def travel_budget(state: JobState) -> float:
+    """Seconds for the improver: a share of the solve's time limit, capped."""
+    settings = get_settings()
+    limit = settings.travel_budget_s
+    if state.plan_key:
+        from flextime.agents.algorithm_selection import Plan
+
+        limit = min(
+            limit, Plan.model_validate(runtime.read_json(state.plan_key)).time_limit_s * settings.travel_share
+        )
+    return max(0.5, limit)
+
+
 def optimize_travel(state: JobState) -> JobState:
     instance = Instance.model_validate(runtime.read_json(state.instance_key or ""))
     schedule = Schedule.model_validate(runtime.read_json(state.solution_key or ""))
     before = travel_report(instance, schedule)
-    improved = try_improve(instance, schedule) if before.get("measured") else None
+    improved = try_improve(instance, schedule, travel_budget(state)) if before.get("measured") else None
     update: dict[str, Any] = {}
     if improved is not None:
         update["solution_key"] = runtime.write_json(
             state.key("solutions", "solution-travel.json"), improved.model_dump(mode="json")
         )
     after = travel_report(instance, improved) if improved is not None else before
-    runtime.write_json(state.key("reports", "travel.json"),
-                       {"before": before, "after": after, "improved": improved is not None})  # fmt: skip
+    runtime.write_json(
+        state.key("reports", "travel.json"),
+        {"before": before, "after": after, "improved": improved is not None},
+    )
     logger.info("travel", extra={"total": after.get("total"), "improved": improved is not None})
     return state.model_copy(update=update)

@@ -18,6 +18,8 @@ from flextime.store.db import Tx
 from flextime.store.errors import NotFound
 from flextime.store.repositories import seasons
 
+DOUBLE_BOOKED = "shared venue booked twice"
+
 
 class VenueConflict(BaseModel):
     venue: str
@@ -45,12 +47,26 @@ def find_conflicts(
         by_venue_slot[(venue, g.slot)].append(f"{g.away}@{g.home}")
         day = days.get(g.slot)
         if day is not None and day in held.get(venue, {}):
-            conflicts.append(VenueConflict(venue=venue, slot=g.slot, day=day, games=[f"{g.away}@{g.home}"],
-                                           reason=f"held by {held[venue][day] or 'another event'}"))  # fmt: skip
+            conflicts.append(
+                VenueConflict(
+                    venue=venue,
+                    slot=g.slot,
+                    day=day,
+                    games=[f"{g.away}@{g.home}"],
+                    reason=f"held by {held[venue][day] or 'another event'}",
+                )
+            )
     for (venue, slot), games in sorted(by_venue_slot.items()):
         if len(games) > 1:
-            conflicts.append(VenueConflict(venue=venue, slot=slot, day=days.get(slot), games=games,
-                                           reason="shared venue booked twice"))  # fmt: skip
+            conflicts.append(
+                VenueConflict(
+                    venue=venue,
+                    slot=slot,
+                    day=days.get(slot),
+                    games=games,
+                    reason=DOUBLE_BOOKED,
+                )
+            )
     return conflicts
 
 
@@ -65,17 +81,25 @@ def calendars(tx: Tx, instance: Instance) -> dict[str, dict[dt.date, str]]:
     return held
 
 
-def cuts(conflicts: list[VenueConflict]) -> list[VenueUnavailable]:
-    """Calendar conflicts become hard 'no game at this venue in this slot' constraints (a double
-    booking is left to the re-solve's own structure: it cannot be cut without choosing a game)."""
-    out: dict[tuple[str, int], VenueUnavailable] = {}
-    for c in conflicts:
-        if c.reason != "shared venue booked twice":
-            out[(c.venue, c.slot)] = VenueUnavailable(
-                id=f"venue-cut-{c.venue}-{c.slot}", label=f"{c.venue} {c.reason} (slot {c.slot})",
-                venue=c.venue, slots=[c.slot],
-            )  # fmt: skip
-    return list(out.values())
+def cuts(
+    instance: Instance, conflicts: list[VenueConflict], held: dict[str, dict[dt.date, str]]
+) -> list[VenueUnavailable]:
+    """For each venue with a calendar conflict: every held slot of that venue becomes a hard 'no
+    game here' constraint (cutting only the clashing slot would let the re-solve move the game
+    onto another held date). Double bookings get no cut: that needs the solver to pick a game."""
+    by_date = instance.slot_by_date
+    out: list[VenueUnavailable] = []
+    for venue in sorted({c.venue for c in conflicts if c.reason != DOUBLE_BOOKED}):
+        slots = sorted(by_date[d] for d in held.get(venue, {}) if d in by_date)
+        out.append(
+            VenueUnavailable(
+                id=f"venue-cut-{venue}",
+                label=f"{venue} held on {len(slots)} date(s)",
+                venue=venue,
+                slots=slots,
+            )
+        )
+    return out
 
 
 def check_venues(state: JobState) -> JobState:
@@ -84,12 +108,14 @@ def check_venues(state: JobState) -> JobState:
     with runtime.platform_tx(state.tenant_id) as tx:
         held = calendars(tx, instance)
     conflicts = find_conflicts(instance, schedule, held)
-    runtime.write_json(state.key("reports", f"venues-{state.venue_resolves}.json"),
-                       [c.model_dump(mode="json") for c in conflicts])  # fmt: skip
+    runtime.write_json(
+        state.key("reports", f"venues-{state.venue_resolves}.json"),
+        [c.model_dump(mode="json") for c in conflicts],
+    )
     logger.info("venues checked", extra={"conflicts": len(conflicts), "resolves": state.venue_resolves})
     if not conflicts:
         return state.model_copy(update={"venue_conflicts": 0, "resolve": False})
-    new_cuts = cuts(conflicts)
+    new_cuts = cuts(instance, conflicts, held)
     if state.venue_resolves >= 1 or not new_cuts:
         raise VenueConflictsRemain(
             f"{len(conflicts)} venue conflict(s) remain: "
@@ -100,5 +126,11 @@ def check_venues(state: JobState) -> JobState:
     key = runtime.write_json(
         state.key("instances", "instance-venue-cuts.json"), cut_instance.model_dump(mode="json")
     )
-    return state.model_copy(update={"instance_key": key, "venue_conflicts": len(conflicts),
-                                    "venue_resolves": state.venue_resolves + 1, "resolve": True})  # fmt: skip
+    return state.model_copy(
+        update={
+            "instance_key": key,
+            "venue_conflicts": len(conflicts),
+            "venue_resolves": state.venue_resolves + 1,
+            "resolve": True,
+        }
+    )

@@ -26,8 +26,9 @@ def print_run(run: object, console: Console) -> None:
     if run.summary:
         s = run.summary
         gap = f"{s['gap']:.2%}" if s.get("gap") is not None else "-"
+        travel = s.get("travel_total")
         console.print(
-            f"  feasible {s['feasible']}  objective {s['objective']}  gap {gap}  travel {s.get('travel_total')}",
+            f"  feasible {s['feasible']}  objective {s['objective']}  gap {gap}  travel {travel}",
             highlight=False,
         )
     for name, path in run.files.items():
@@ -52,8 +53,14 @@ def register(app: typer.Typer) -> None:
         instance = load_instance(scenario)
         target = out or Path("out/run") / Path(scenario).stem
         with LocalCloud() as cloud:
-            run = run_workflow(instance, scenario=Path(scenario).stem, time_limit=time_limit, out=target,
-                               cloud=cloud, console=None if quiet else err_console)  # fmt: skip
+            run = run_workflow(
+                instance,
+                scenario=Path(scenario).stem,
+                time_limit=time_limit,
+                out=target,
+                cloud=cloud,
+                console=None if quiet else err_console,
+            )
         print_run(run, out_console)
         raise typer.Exit(code=0 if run.succeeded else 1)
 
@@ -83,6 +90,13 @@ def register(app: typer.Typer) -> None:
                 if r["status"] == "succeeded" and r["result"]
                 else (r["error_cause"] or "")
             )
-            table.add_row(str(r["id"])[:8], r["season"], r["kind"], status, f"{r['created_at']:%Y-%m-%d %H:%M:%S}",
-                          f"{took:.1f}" if took is not None else "-", detail[:60])  # fmt: skip
+            table.add_row(
+                str(r["id"])[:8],
+                r["season"],
+                r["kind"],
+                status,
+                f"{r['created_at']:%Y-%m-%d %H:%M:%S}",
+                f"{took:.1f}" if took is not None else "-",
+                detail[:60],
+            )
         out_console.print(table)

@@ -76,9 +76,14 @@ def placeholders_in(text: str) -> set[str]:
 
 
 def substitutions(
-    *, account: str, region: str, bucket: str, event_bus: str, prefix: str = "flextime",
+    *,
+    account: str,
+    region: str,
+    bucket: str,
+    event_bus: str,
+    prefix: str = "flextime",
     solver: dict[str, str] | None = None,
-) -> dict[str, str]:  # fmt: skip
+) -> dict[str, str]:
     """The substitution map for one account/region (what CDK passes with real resource values)."""
     subs = {
         function_placeholder(

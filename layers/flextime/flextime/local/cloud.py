@@ -37,9 +37,14 @@ def _zip() -> bytes:
 
 class LocalCloud:
     def __init__(
-        self, *, region: str = "us-east-1", bucket: str = "flextime-local", event_bus: str = "flextime",
-        timeout_overrides: dict[str, int] | None = None, log_level: str = "WARNING",
-    ) -> None:  # fmt: skip
+        self,
+        *,
+        region: str = "us-east-1",
+        bucket: str = "flextime-local",
+        event_bus: str = "flextime",
+        timeout_overrides: dict[str, int] | None = None,
+        log_level: str = "WARNING",
+    ) -> None:
         self.region, self.bucket, self.event_bus = region, bucket, event_bus
         self.timeout_overrides = timeout_overrides
         self.log_level = log_level
@@ -54,12 +59,17 @@ class LocalCloud:
         from moto import mock_aws
 
         self._set_env(
-            AWS_DEFAULT_REGION=self.region, AWS_REGION=self.region, FLEXTIME_BUCKET=self.bucket,
-            FLEXTIME_EVENT_BUS=self.event_bus, FLEXTIME_COMPUTE="lambda",
-            POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_METRICS_DISABLED="true",
-            POWERTOOLS_LOG_LEVEL=self.log_level, POWERTOOLS_SERVICE_NAME="flextime",
-        )  # fmt: skip
-        self._mock = mock_aws(config=MOTO_CONFIG)
+            AWS_DEFAULT_REGION=self.region,
+            AWS_REGION=self.region,
+            FLEXTIME_BUCKET=self.bucket,
+            FLEXTIME_EVENT_BUS=self.event_bus,
+            FLEXTIME_COMPUTE="lambda",
+            POWERTOOLS_TRACE_DISABLED="true",
+            POWERTOOLS_METRICS_DISABLED="true",
+            POWERTOOLS_LOG_LEVEL=self.log_level,
+            POWERTOOLS_SERVICE_NAME="flextime",
+        )
+        self._mock = mock_aws(config=MOTO_CONFIG)  # type: ignore[call-overload]
         self._mock.start()
         self._quiet()
         self._reset_agent_caches()
@@ -117,10 +127,16 @@ class LocalCloud:
             "Attributes"
         ]["QueueArn"]
         # moto delivers pattern rules to SQS (a Lambda or state machine target breaks put_events).
-        events.put_rule(Name="all-flextime-events", EventBusName=self.event_bus,
-                        EventPattern=json.dumps({"source": ["flextime"]}))  # fmt: skip
-        events.put_targets(Rule="all-flextime-events", EventBusName=self.event_bus,
-                           Targets=[{"Id": "events-queue", "Arn": queue_arn}])  # fmt: skip
+        events.put_rule(
+            Name="all-flextime-events",
+            EventBusName=self.event_bus,
+            EventPattern=json.dumps({"source": ["flextime"]}),
+        )
+        events.put_targets(
+            Rule="all-flextime-events",
+            EventBusName=self.event_bus,
+            Targets=[{"Id": "events-queue", "Arn": queue_arn}],
+        )
         role = self.client("iam").create_role(
             RoleName="flextime-local",
             AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
@@ -128,8 +144,14 @@ class LocalCloud:
         lam, code = self.client("lambda"), _zip()
         for stem, folder in {**asl.FUNCTIONS, **asl.EVENT_FUNCTIONS}.items():
             name = asl.function_name(stem)
-            lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="handler.handler",
-                                Code={"ZipFile": code}, Timeout=900)  # fmt: skip
+            lam.create_function(
+                FunctionName=name,
+                Runtime="python3.12",
+                Role=role,
+                Handler="handler.handler",
+                Code={"ZipFile": code},
+                Timeout=900,
+            )
             self.lambdas.register(name, load_handler(folder))
         subs = asl.substitutions(
             account=ACCOUNT, region=self.region, bucket=self.bucket, event_bus=self.event_bus
@@ -140,8 +162,10 @@ class LocalCloud:
             self.state_machine_arns[machine] = sfn.create_state_machine(
                 name=f"flextime-{machine}-schedule", definition=definition, roleArn=role
             )["stateMachineArn"]
-        self._set_env(FLEXTIME_STATE_MACHINE_ARN=self.state_machine_arns["generate"],
-                      FLEXTIME_REPAIR_STATE_MACHINE_ARN=self.state_machine_arns["repair"])  # fmt: skip
+        self._set_env(
+            FLEXTIME_STATE_MACHINE_ARN=self.state_machine_arns["generate"],
+            FLEXTIME_REPAIR_STATE_MACHINE_ARN=self.state_machine_arns["repair"],
+        )
         from flextime.agents.settings import reset_settings
 
         reset_settings()
@@ -168,7 +192,7 @@ class LocalCloud:
 
     def received_events(self) -> list[dict[str, Any]]:
         """Drain the copy of the bus's events (EventBridge envelopes, oldest first)."""
-        sqs, out = self.client("sqs"), []
+        sqs, out = self.client("sqs"), list[dict[str, Any]]()
         while True:
             batch = sqs.receive_message(QueueUrl=self.events_queue_url, MaxNumberOfMessages=10).get(
                 "Messages", []

@@ -64,7 +64,7 @@ def load_handler(folder: str) -> Handler:
         raise ImportError(f"no handler at {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.handler  # type: ignore[no-any-return]
+    return module.handler
 
 
 class LocalLambdas:
@@ -94,8 +94,11 @@ class LocalLambdas:
         """(payload, failed): run the handler as the Lambda runtime would."""
         with self._lock:
             self.invocations.append((name, time.monotonic()))
-        context = LambdaContextStub(function_name=name, aws_request_id=str(uuid.uuid4()),
-                                    deadline_ms=int(time.time() * 1000) + 900_000)  # fmt: skip
+        context = LambdaContextStub(
+            function_name=name,
+            aws_request_id=str(uuid.uuid4()),
+            deadline_ms=int(time.time() * 1000) + 900_000,
+        )
         fault = self._take_fault(name)
         try:
             if fault and fault.kind == "sleep":
@@ -126,11 +129,17 @@ def bind(lambdas: LocalLambdas) -> None:
     if _original_invoke is None:
         _original_invoke = LambdaSimpleBackend.invoke
 
-    def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
-               response_headers: dict[str, str]) -> bytes | None:  # fmt: skip
+    def invoke(
+        self: Any,
+        function_name: str,
+        qualifier: Any,
+        body: Any,
+        headers: Any,
+        response_headers: dict[str, str],
+    ) -> bytes | None:
         name = function_name.rsplit(":function:", 1)[-1].split(":")[0]
         if name not in lambdas.handlers:
-            return _original_invoke(self, function_name, qualifier, body, headers, response_headers)  # type: ignore[no-any-return]
+            return _original_invoke(self, function_name, qualifier, body, headers, response_headers)
         payload, failed = lambdas.invoke(name, json.loads(body or "{}"))
         if failed:
             response_headers["x-amz-function-error"] = "Unhandled"

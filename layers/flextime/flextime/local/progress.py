@@ -53,14 +53,19 @@ def render(
         )
     line = f"elapsed {elapsed:.1f} s"
     if sample:
-        line += f"   solver: objective {sample.get('objective')}  bound {sample.get('bound'):g}  at {sample.get('t_seconds', 0):.1f} s"
+        bound, at = sample.get("bound") or 0, sample.get("t_seconds", 0)
+        line += f"   solver: objective {sample.get('objective')}  bound {bound:g}  at {at:.1f} s"
     return Group(table, Text(line, style="dim"))
 
 
 def follow(
-    cloud: LocalCloud, execution_arn: str, tenant_id: uuid.UUID, job_id: uuid.UUID,
-    console: Console | None, poll: float = 0.25,
-) -> dict[str, Any]:  # fmt: skip
+    cloud: LocalCloud,
+    execution_arn: str,
+    tenant_id: uuid.UUID,
+    job_id: uuid.UUID,
+    console: Console | None,
+    poll: float = 0.25,
+) -> dict[str, Any]:
     """Wait for the execution, showing its states live on ``console`` (None: just wait)."""
     if console is None:
         return cloud.wait(execution_arn)

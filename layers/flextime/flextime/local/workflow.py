@@ -43,9 +43,15 @@ def prepare_database() -> tuple[Any, str]:
 
 
 def run_workflow(
-    instance: Instance, *, scenario: str, time_limit: float, out: Path, cloud: LocalCloud,
-    console: Console | None = None, workers: int | None = None,
-) -> WorkflowRun:  # fmt: skip
+    instance: Instance,
+    *,
+    scenario: str,
+    time_limit: float,
+    out: Path,
+    cloud: LocalCloud,
+    console: Console | None = None,
+    workers: int | None = None,
+) -> WorkflowRun:
     """One job through generate-schedule inside an already started local cloud."""
     from flextime.agents.jobs import create_job, start_execution
     from flextime.agents.runtime import platform_tx
@@ -62,8 +68,15 @@ def run_workflow(
     if workers:
         options["workers"] = workers
     store = S3ArtifactStore(cloud.bucket, client=cloud.client("s3"))
-    state = create_job(pool, store, tenant_id=ws.tenant, user_id=ws.user, season_id=season_id,
-                       instance=instance, options=options)  # fmt: skip
+    state = create_job(
+        pool,
+        store,
+        tenant_id=ws.tenant,
+        user_id=ws.user,
+        season_id=season_id,
+        instance=instance,
+        options=options,
+    )
     started = start_execution(cloud.client("stepfunctions"), state)
     described = follow(cloud, started.execution_arn, ws.tenant, state.job_id, console)
     with platform_tx(ws.tenant) as tx:
@@ -81,6 +94,12 @@ def run_workflow(
         files["explanation.json"] = out / "explanation.json"
         files["explanation.json"].write_text(json.dumps(job.result["explanation"], indent=2))
     return WorkflowRun(
-        job_id=state.job_id, status=described["status"], job_status=job.status, error_code=job.error_code,
-        error_cause=job.error_cause, summary=summary, files=files, seconds=time.perf_counter() - started_at,
-    )  # fmt: skip
+        job_id=state.job_id,
+        status=described["status"],
+        job_status=job.status,
+        error_code=job.error_code,
+        error_cause=job.error_cause,
+        summary=summary,
+        files=files,
+        seconds=time.perf_counter() - started_at,
+    )

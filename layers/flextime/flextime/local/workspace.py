@@ -54,9 +54,12 @@ def open_workspace(pool: ConnectionPool, database_url: str) -> Workspace:
     ws = Workspace(**data) if data else None
     if ws is None or not _exists(pool, ws):
         tenant, admin = tenants.provision_tenant(
-            pool, slug=f"local-{uuid.uuid4().hex[:6]}", name="Local conference",
-            admin_email="scheduler@localhost", admin_name="Local scheduler",
-        )  # fmt: skip
+            pool,
+            slug=f"local-{uuid.uuid4().hex[:6]}",
+            name="Local conference",
+            admin_email="scheduler@localhost",
+            admin_name="Local scheduler",
+        )
         ws = Workspace(str(tenant.id), str(admin.id))
     saved[database_url] = asdict(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
