@@ -40,6 +40,7 @@ class StoreSettings(BaseModel):
     """Data-layer settings. ``database_url`` None means: use the embedded server."""
 
     database_url: str | None = None
+    database_secret_arn: str | None = None
     app_role: str = APP_ROLE
     pool_min_size: int = Field(1, ge=0)
     pool_max_size: int = Field(4, ge=1)
@@ -49,15 +50,19 @@ class StoreSettings(BaseModel):
         """Read FLEXTIME_DATABASE_URL / FLEXTIME_DB_POOL_MAX now (never at import time)."""
         return cls(
             database_url=os.environ.get("FLEXTIME_DATABASE_URL") or None,
+            database_secret_arn=os.environ.get("FLEXTIME_DATABASE_SECRET_ARN") or None,
             pool_max_size=int(os.environ.get("FLEXTIME_DB_POOL_MAX", "4")),
         )
 
 
 def database_url(settings: StoreSettings | None = None) -> str:
-    """The URL in use: FLEXTIME_DATABASE_URL, else the embedded server (started if needed)."""
+    """The URL in use: FLEXTIME_DATABASE_URL; else, in AWS, the Aurora credentials secret named by
+    FLEXTIME_DATABASE_SECRET_ARN (set by CDK); else the embedded server (started if needed)."""
     settings = settings or StoreSettings.from_env()
     if settings.database_url:
         return settings.database_url
+    if settings.database_secret_arn:
+        return url_from_secret(settings.database_secret_arn)
     from flextime.store.embedded import embedded_url
 
     return embedded_url()
@@ -167,3 +172,20 @@ def tenant_transaction(
         scope = Scope(tenant, user_id, role=row[0], school_id=row[1])
         _set_scope(conn, scope, app_role)
         yield Tx(conn, scope)
+
+
+def url_from_secret(secret_arn: str, client: object | None = None) -> str:
+    """Build a libpq URL from a Secrets Manager secret in the RDS JSON shape
+    (host, port, username, password, dbname), as Aurora's generated secret has it."""
+    import json
+    from urllib.parse import quote
+
+    if client is None:
+        import boto3
+
+        client = boto3.client("secretsmanager")
+    secret = json.loads(client.get_secret_value(SecretId=secret_arn)["SecretString"])  # type: ignore[attr-defined]
+    user, password = quote(secret["username"], safe=""), quote(secret["password"], safe="")
+    host, port = secret["host"], secret.get("port", 5432)
+    dbname = quote(str(secret.get("dbname", "postgres")), safe="")
+    return f"postgresql://{user}:{password}@{host}:{port}/{dbname}?sslmode=require"
