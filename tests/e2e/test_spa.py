@@ -37,8 +37,12 @@ BIN = Path(sys.executable).parent
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"),
-    pytest.mark.skipif(shutil.which("node") is None or shutil.which("npm") is None, reason="node/npm missing"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"
+    ),
+    pytest.mark.skipif(
+        shutil.which("node") is None or shutil.which("npm") is None, reason="node/npm missing"
+    ),
 ]
 
 
@@ -50,7 +54,9 @@ def _ensure_built() -> None:
     if not (WEB / "node_modules" / ".package-lock.json").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
     index = WEB / "dist" / "index.html"
-    sources = max(_newest(WEB / "src"), (WEB / "index.html").stat().st_mtime, (WEB / "package.json").stat().st_mtime)
+    sources = max(
+        _newest(WEB / "src"), (WEB / "index.html").stat().st_mtime, (WEB / "package.json").stat().st_mtime
+    )
     if not index.exists() or index.stat().st_mtime < sources:
         subprocess.run(["npm", "run", "build"], cwd=WEB, check=True)
 
@@ -81,7 +87,9 @@ def database() -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="module")
-def server(database: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def server(
+    database: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
     _ensure_built()
     env = {**os.environ, "FLEXTIME_DATA_DIR": str(tmp_path_factory.mktemp("flextime-data"))}
     if database:
@@ -89,7 +97,8 @@ def server(database: str | None, tmp_path_factory: pytest.TempPathFactory) -> It
     port = _free_port()
     log = open(tmp_path_factory.mktemp("serve") / "serve.log", "w+")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(BIN / "flextime"), "serve", "--host", "127.0.0.1", "--port", str(port), "--web", str(WEB / "dist")],
+        [str(BIN / "flextime"), "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--web", str(WEB / "dist")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
