@@ -25,7 +25,7 @@ class SolverParams(BaseModel):
     log: bool = False
     relative_gap: float = Field(0.0, ge=0.0)
     hint: Schedule | None = None
-    strategy: Literal["auto", "single", "portfolio", "hard_first", "lns"] = Field(
+    strategy: Literal["auto", "single", "portfolio", "hard_first", "lns", "patterns"] = Field(
         "auto",
         description=(
             "auto: the strategy selected from the instance profile (flextime.engine.strategies); "

@@ -21,10 +21,15 @@ from flextime.domain.model import Instance
 from flextime.engine.params import SolverParams
 from flextime.engine.profile import InstanceProfile, profile_instance
 from flextime.engine.runner import ProgressFn, SolveResult
-from flextime.engine.strategies import hard_first, lns, portfolio
+from flextime.engine.strategies import hard_first, lns, patterns, portfolio
 from flextime.engine.strategies._base import StrategyPlan
 
-STRATEGIES = {portfolio.NAME: portfolio.run, hard_first.NAME: hard_first.run, lns.NAME: lns.run}
+STRATEGIES = {
+    portfolio.NAME: portfolio.run,
+    hard_first.NAME: hard_first.run,
+    lns.NAME: lns.run,
+    patterns.NAME: patterns.run,
+}
 
 # Thresholds of the selection rules (tune from the recorded plans of benchmark results).
 SMALL_MODEL_GAME_VARS = 3000  # below: CP-SAT's portfolio proves optimality / closes the gap
@@ -48,21 +53,22 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
         f"with {profile.total_hard} hard and {profile.total_soft} soft constraints: find a feasible "
         "schedule on the hard part alone first"
     )
-    params: dict[str, Any] = {
-        "exact_fraction": 0.2,
-        "repair": True,
-        "feasible_fraction": 0.9,
-        "step_seconds": step,
-    }
-    if profile.compact:
+    params: dict[str, Any] = {"step_seconds": step, "improve": "lns"}
+    pattern_rules = sum(profile.hard_by_family.get(f, 0) for f in ("BR1", "BR2", "CA1", "CA3", "FA2"))
+    if profile.compact and profile.format == "round_robin" and profile.rounds == 2:
         reasons.append(
-            "compact round robin: every slot is a full round, slot-window and team neighbourhoods "
-            "re-optimise well, so improve by LNS"
+            f"compact double round robin with {pattern_rules} hard pattern rules (breaks, home/away "
+            "counts): if the exact search on the hard part finds nothing in 10% of the time, search "
+            "home/away patterns first and then opponents (no-goods from infeasibility cores)"
         )
-        params["improve"] = "lns"
+        reasons.append("every slot is a full round: improve by LNS over slot windows, slot sets and teams")
+        params.update({"exact_fraction": 0.1, "patterns": True, "repair": False, "feasible_fraction": 0.8})
     else:
-        reasons.append("not compact (byes, dated slots): improve by LNS over slot windows and teams")
-        params["improve"] = "lns"
+        reasons.append(
+            "not a compact double round robin (byes, dated slots): exact search on the hard part, "
+            "violation repair by LNS if it finds nothing, then LNS over slot windows and teams"
+        )
+        params.update({"exact_fraction": 0.5, "repair": True, "feasible_fraction": 0.9})
     return StrategyPlan(name=hard_first.NAME, params=params, reasons=reasons)
 
 

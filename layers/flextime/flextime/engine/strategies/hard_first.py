@@ -32,6 +32,7 @@ from flextime.engine.strategies._base import (
     games_of,
     set_hint,
 )
+from flextime.engine.variables import BuiltModel
 
 NAME = "hard_first"
 # CP-SAT's default 2-worker portfolio found no feasible schedule of ITC2021 Test5's hard part in
@@ -90,6 +91,34 @@ def repair_violations(
     return games_of(rel, sub.best.values)
 
 
+def improve(session: Session, built: BuiltModel, plan: StrategyPlan) -> Status:
+    """Improve the session's incumbent until the time limit: ``plan.params["improve"]`` "lns"
+    (large-neighbourhood search) or "portfolio" (CP-SAT's portfolio with the complete hint)."""
+    last: Status = "FEASIBLE"
+    if plan.get("improve", "lns") == "lns":
+        stats: dict[str, Any] = {}
+        lns.improve(
+            session,
+            built,
+            step_seconds=float(plan.get("step_seconds", 3.0)),
+            seed=session.params.seed,
+            workers=plan.get("step_workers", None),
+            stats=stats,
+        )
+        session.notes += [f"{k}={v}" for k, v in stats.items()]
+        return last
+    assert session.best is not None
+    clone = built.model.Clone()
+    set_hint(clone, session.best.values)
+    last, solver = session.solve(built, clone, session.remaining())
+    if last in ("OPTIMAL", "FEASIBLE"):
+        session.offer(solver, True)
+        session.proven_optimal = last == "OPTIMAL"
+    if last != "INFEASIBLE":
+        session.raise_bound(solver)
+    return last
+
+
 def run(
     instance: Instance,
     params: SolverParams,
@@ -108,12 +137,24 @@ def run(
     subsolvers = list(plan.get("feasible_subsolvers", FEASIBLE_SUBSOLVERS))
     status, solver = session.solve(hard, hard.model, budget, subsolvers=subsolvers or None, record=False)
     games = None
+    stats: dict[str, Any] = {}
     if status in ("OPTIMAL", "FEASIBLE"):
         games = {key for key, v in hard.x.items() if solver.BooleanValue(v)}
         session.notes.append(f"hard_first: hard part feasible at {session.elapsed():.2f}s")
-    elif status == "UNKNOWN" and plan.get("repair", False):
+    if status == "UNKNOWN" and plan.get("patterns", False):
+        # the exact search found nothing: home/away patterns first, then opponents
+        from flextime.engine.strategies import patterns
+
+        stats = {}
+        if patterns.applies(instance):
+            until = max(feasible_until, session.elapsed() + 1)
+            games = patterns.find_schedule(session, instance, until, plan, stats)
+        session.notes.append(f"hard_first: patterns {stats}")
+        if games is not None:
+            status = "FEASIBLE"
+    if status == "UNKNOWN" and plan.get("repair", False):
         # the exact search found nothing: minimise the hard violations by LNS instead
-        stats: dict[str, Any] = {}
+        stats = {}
         games = repair_violations(session, instance, plan, max(feasible_until, session.elapsed() + 1), stats)
         session.notes.append(f"hard_first: violation repair {stats}")
         if games is not None:
@@ -140,24 +181,5 @@ def run(
             session.raise_bound(solver)
         session.proven_infeasible = last == "INFEASIBLE"
     elif has_objective and session.remaining() > 0.3:
-        if plan.get("improve", "lns") == "lns":
-            stats: dict[str, Any] = {}
-            lns.improve(
-                session,
-                built,
-                step_seconds=float(plan.get("step_seconds", 3.0)),
-                seed=params.seed,
-                workers=plan.get("step_workers", None),
-                stats=stats,
-            )
-            session.notes += [f"{k}={v}" for k, v in stats.items()]
-        else:
-            clone = built.model.Clone()
-            set_hint(clone, session.best.values)
-            last, solver = session.solve(built, clone, session.remaining())
-            if last in ("OPTIMAL", "FEASIBLE"):
-                session.offer(solver, True)
-                session.proven_optimal = last == "OPTIMAL"
-            if last != "INFEASIBLE":
-                session.raise_bound(solver)
+        last = improve(session, built, plan)
     return finish(session, built, params, plan, profile, last)

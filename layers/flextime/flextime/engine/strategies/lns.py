@@ -63,7 +63,7 @@ def improve(
     rng = random.Random(seed)
     n, n_slots = built.n, built.n_slots
     limits = {"slots": n_slots, "spread": n_slots, "teams": n}
-    size = {"slots": max(2, n_slots // 8), "spread": max(2, n_slots // 8), "teams": max(2, n // 4)}
+    size = {"slots": max(2, n_slots // 5), "spread": max(2, n_slots // 5), "teams": max(2, n // 3)}
     size.update(sizes or {})
     entries = [(h, a, s, v.Index()) for (h, a, s), v in built.x.items()]
     steps = improvements = 0
@@ -98,9 +98,9 @@ def improve(
             if k >= limits[kind]:  # the whole model was free: the incumbent is optimal
                 session.proven_optimal = True
                 break
-            size[kind] = min(limits[kind], k + 1)
+            size[kind] = min(limits[kind], max(k + 1, round(k * 1.2)))
         elif time.perf_counter() - t0 >= 0.9 * step_seconds:
-            size[kind] = max(1, k - 1)
+            size[kind] = max(2, min(k - 1, round(k * 0.85)))
     if stats is not None:
         stats.update({"lns_steps": steps, "lns_improving_steps": improvements, "lns_final_sizes": size})
 

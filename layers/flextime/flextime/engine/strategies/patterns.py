@@ -1,0 +1,298 @@
+"""patterns: first a home/away pattern set, then the opponents ("first break, then schedule").
+
+For compact double round robins whose hard rules are largely about home/away *patterns* (breaks,
+home stands, home/away counts), the game-variable model searches patterns and opponents at once
+and can fail to find any schedule in minutes. Here:
+
+1. **Pattern model** (one Boolean ``h[t][s]`` per team and slot: t plays at home in s): every slot
+   has n/2 home teams, every team n-1 home games, every pair of teams has a slot in which one is
+   home and the other away, in both directions (in each half when phased), plus every hard rule
+   that depends on the patterns only: CA1, BR1, BR2, FA2, and CA2/CA3/CA4 against all teams.
+2. **Opponents**: the hard-only game model with every game that contradicts the patterns removed
+   (domains fixed to 0); CP-SAT finds the opponents, or proves there are none for this pattern set.
+3. A failed pattern set is excluded by a no-good on the pattern literals of the teams that are
+   hardest to place, and step 1 runs again with a new seed.
+
+The resulting schedule is completed in the full model and improved by LNS (as ``hard_first``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from flextime.domain.model import Instance, RoundRobin
+from flextime.engine.build import build_model
+from flextime.engine.params import SolverParams
+from flextime.engine.runner import ProgressFn, SolveResult
+from flextime.engine.strategies._base import Session, StrategyPlan, complete_from_games, finish, fixed_clone
+from flextime.engine.strategies.hard_first import FEASIBLE_SUBSOLVERS, hard_only, improve
+from flextime.engine.variables import BuiltModel
+
+NAME = "patterns"
+PATTERN_FAMILIES = ("CA1", "BR1", "BR2", "FA2", "CA2", "CA3", "CA4")
+
+
+def applies(instance: Instance) -> bool:
+    f = instance.format
+    return isinstance(f, RoundRobin) and f.compact and f.rounds == 2
+
+
+def pattern_only(instance: Instance, c: Any) -> bool:
+    """True when the hard constraint ``c`` depends on the home/away patterns only."""
+    everyone = set(instance.team_ids)
+    if c.type in ("CA1", "BR1", "BR2", "FA2"):
+        return True
+    if c.type in ("CA2", "CA3"):
+        return all(everyone - {t} <= set(c.teams2) for t in c.teams1)
+    if c.type == "CA4":
+        return set(c.teams2) >= everyone
+    return False
+
+
+class PatternModel:
+    """The CP-SAT model of home/away patterns (step 1)."""
+
+    def __init__(self, instance: Instance, games: BuiltModel | None = None) -> None:
+        """``games``: the (hard-only) game model; its pruning restricts the patterns (a team
+        without a possible home game in s is away in s) and the slots where a pair can meet."""
+        self.instance = instance
+        n, n_slots = instance.n_teams, instance.n_slots
+        self.n, self.n_slots = n, n_slots
+        m = self.model = cp_model.CpModel()
+        h = self.h = [[m.NewBoolVar(f"h_{t}_{s}") for s in range(n_slots)] for t in range(n)]
+        allowed = (lambda i, j, s: True) if games is None else (lambda i, j, s: (i, j, s) in games.x)
+        for s in range(n_slots):
+            m.Add(sum(h[t][s] for t in range(n)) == n // 2)
+            if games is not None:
+                for t in range(n):
+                    if not games.home_vars(t, s):
+                        m.Add(h[t][s] == 0)
+                    if not games.away_vars(t, s):
+                        m.Add(h[t][s] == 1)
+        for t in range(n):
+            m.Add(sum(h[t]) == n - 1)
+        phased = bool(getattr(instance.format, "phased", False))
+        halves = [range(n - 1), range(n - 1, n_slots)] if phased else [range(n_slots)]
+        for i, j in itertools.combinations(range(n), 2):
+            # ij[p]: a slot of half p with i home and j away; ji[p]: the other way round
+            ij = [self._exists(h[i], h[j], [s for s in half if allowed(i, j, s)]) for half in halves]
+            ji = [self._exists(h[j], h[i], [s for s in half if allowed(j, i, s)]) for half in halves]
+            if phased:
+                # one meeting per half, opposite home teams
+                m.AddBoolOr([self._and(ij[0], ji[1]), self._and(ji[0], ij[1])])
+            else:
+                m.AddBoolOr([ij[0]])
+                m.AddBoolOr([ji[0]])
+        self.notes: list[str] = []
+        idx = instance.team_index
+        for c in instance.constraints:
+            if c.hard and pattern_only(instance, c):
+                self._add(c, idx)
+
+    def _and(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
+        c = self.model.NewBoolVar("")
+        self.model.AddImplication(c, a)
+        self.model.AddImplication(c, b)
+        return c
+
+    def _exists(self, hi: list, hj: list, slots: list[int]) -> cp_model.IntVar:
+        """A literal implying: some slot of ``slots`` has hi = 1 and hj = 0."""
+        m = self.model
+        lits = [m.NewBoolVar("") for _ in slots]
+        for lit, s in zip(lits, slots, strict=True):
+            m.AddImplication(lit, hi[s])
+            m.AddImplication(lit, hj[s].Not())
+        e = m.NewBoolVar("")
+        m.AddBoolOr([e.Not(), *lits])
+        return e
+
+    def status(self, t: int, s: int, mode: str) -> Any:
+        if mode == "H":
+            return self.h[t][s]
+        if mode == "A":
+            return 1 - self.h[t][s]
+        return 1
+
+    def brk(self, t: int, s: int, mode: str) -> cp_model.IntVar:
+        """A literal that is 1 if team t has a break of ``mode`` at s (>= 1)."""
+        key = (t, s, mode)
+        cache = self.__dict__.setdefault("_breaks", {})
+        if key in cache:
+            return cache[key]
+        m, a, b = self.model, self.h[t][s - 1], self.h[t][s]
+        hb = m.NewBoolVar("")  # home break: both home
+        m.AddBoolOr([a.Not(), b.Not(), hb])
+        m.AddImplication(hb, a)
+        m.AddImplication(hb, b)
+        ab = m.NewBoolVar("")  # away break: both away
+        m.AddBoolOr([a, b, ab])
+        m.AddImplication(ab, a.Not())
+        m.AddImplication(ab, b.Not())
+        cache[(t, s, "H")], cache[(t, s, "A")] = hb, ab
+        both = m.NewBoolVar("")
+        m.Add(both == hb + ab)
+        cache[(t, s, "HA")] = both
+        return cache[key]
+
+    def _add(self, c: Any, idx: dict[str, int]) -> None:  # noqa: C901 - one branch per family
+        m, n, n_slots = self.model, self.n, self.n_slots
+        everyone = list(range(n))
+
+        def teams(ids: list[str]) -> list[int]:
+            return [idx[t] for t in ids] if ids else everyone
+
+        def bound(expr: Any, lo: int, hi: int | None) -> None:
+            if lo > 0:
+                m.Add(expr >= lo)
+            if hi is not None:
+                m.Add(expr <= hi)
+
+        if c.type == "CA1":
+            for t in teams(c.teams):
+                bound(sum(self.status(t, s, c.mode) for s in c.slots), c.min, c.max)
+        elif c.type == "CA2":
+            for t in teams(c.teams1):
+                bound(sum(self.status(t, s, c.mode1) for s in c.slots), c.min, c.max)
+        elif c.type == "CA3":
+            if c.mode2 != "SLOTS":
+                return
+            for t in teams(c.teams1):
+                for s0 in range(0, n_slots - c.intp + 1):
+                    bound(sum(self.status(t, s, c.mode1) for s in range(s0, s0 + c.intp)), c.min, c.max)
+        elif c.type == "CA4":
+            group = teams(c.teams1)
+            if c.mode2 == "GLOBAL":
+                bound(sum(self.status(t, s, c.mode1) for t in group for s in c.slots), c.min, c.max)
+            else:
+                for s in c.slots:
+                    bound(sum(self.status(t, s, c.mode1) for t in group), c.min, c.max)
+        elif c.type == "BR1":
+            for t in teams(c.teams):
+                m.Add(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1) <= c.intp)
+        elif c.type == "BR2":
+            m.Add(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1) <= c.intp)
+        elif c.type == "FA2":
+            group = teams(c.teams)
+            last = max(c.slots) if c.slots else -1
+            for i, j in itertools.combinations(group, 2):
+                for s in c.slots:
+                    diff = sum(self.h[i][k] - self.h[j][k] for k in range(s + 1))
+                    m.Add(diff <= c.intp)
+                    m.Add(diff >= -c.intp)
+            del last
+
+    def solve(self, session: Session, seconds: float, seed: int) -> list[list[bool]] | None:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = session.params.workers
+        p.random_seed = seed
+        p.max_time_in_seconds = max(0.05, min(seconds, session.remaining()))
+        p.subsolvers.extend(FEASIBLE_SUBSOLVERS)
+        code = solver.Solve(self.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return [[bool(solver.Value(v)) for v in row] for row in self.h]
+
+    def exclude(self, pattern: list[list[bool]], cells: list[tuple[int, int]]) -> None:
+        """No-good: the pattern values at ``cells`` (team, slot) do not all occur together again."""
+        self.model.AddBoolOr([self.h[t][s].Not() if pattern[t][s] else self.h[t][s] for t, s in cells])
+
+
+def core(
+    session: Session, hard: BuiltModel, home: list[list[Any]], pattern: list[list[bool]], seconds: float
+) -> list[tuple[int, int]] | None:
+    """The (team, slot) cells of a pattern set that already make the game model infeasible (the
+    pattern as assumptions; CP-SAT's sufficient assumptions), or None when not found in time."""
+    model = hard.model.Clone()
+    where: dict[int, tuple[int, int]] = {}
+    for t, row in enumerate(home):
+        for s, lit in enumerate(row):
+            if isinstance(lit, int):
+                continue
+            chosen = lit if pattern[t][s] else lit.Not()
+            where[chosen.Index()] = (t, s)
+            model.AddAssumptions([chosen])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    # presolve would prove the infeasibility without a core (no sufficient assumptions)
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.max_time_in_seconds = max(0.05, min(seconds, session.remaining()))
+    if solver.Solve(model) != cp_model.INFEASIBLE:
+        return None
+    cells = [where[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in where]
+    return cells or None
+
+
+def find_schedule(
+    session: Session, instance: Instance, until: float, plan: StrategyPlan, stats: dict[str, Any]
+) -> set[tuple[int, int, int]] | None:
+    """Patterns then opponents, repeated with no-goods, until a hard-feasible schedule or ``until``."""
+    t0 = time.perf_counter()
+    hard = build_model(hard_only(instance))
+    pm = PatternModel(instance, hard)
+    n, n_slots = instance.n_teams, instance.n_slots
+    home = [[hard.home_lit(t, s) for s in range(n_slots)] for t in range(n)]
+    session.build_seconds += time.perf_counter() - t0
+    attempt_s = float(plan.get("opponent_seconds", 10.0))
+    attempts = 0
+    while session.elapsed() < until - 0.2:
+        attempts += 1
+        stats["pattern_attempts"] = attempts
+        pattern = pm.solve(session, until - session.elapsed(), session.params.seed + attempts)
+        stats.setdefault("pattern_at", []).append(round(session.elapsed(), 1))
+        if pattern is None:
+            stats["pattern_model"] = "no pattern set found"
+            return None
+        consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
+        fixed = [(v.Index(), 0) for key, v in hard.x.items() if key not in consistent]
+        clone = fixed_clone(hard.model, fixed)
+        budget = min(attempt_s, until - session.elapsed())
+        status, solver = session.solve(
+            hard, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS), record=False
+        )
+        if status in ("OPTIMAL", "FEASIBLE"):
+            stats["pattern_found_at_s"] = round(session.elapsed(), 2)
+            return {key for key, v in hard.x.items() if solver.BooleanValue(v)}
+        cut = (
+            core(session, hard, home, pattern, min(attempt_s, until - session.elapsed()))
+            if status == "INFEASIBLE"
+            else None
+        )
+        stats.setdefault("opponent_status", []).append(
+            f"{status}@{session.elapsed():.0f}s" + (f" cut {len(cut)}" if cut else "")
+        )
+        # exclude this pattern set: the (t, s) pairs of the core if there is one, else all of it
+        pm.exclude(pattern, cut or [(t, s) for t in range(n) for s in range(n_slots)])
+    return None
+
+
+def run(
+    instance: Instance,
+    params: SolverParams,
+    plan: StrategyPlan,
+    on_progress: ProgressFn | None = None,
+    profile: dict[str, Any] | None = None,
+) -> SolveResult:
+    session = Session(params, on_progress)
+    stats: dict[str, Any] = {}
+    until = params.time_limit_s * float(plan.get("feasible_fraction", 0.9))
+    games = find_schedule(session, instance, until, plan, stats) if applies(instance) else None
+    t0 = time.perf_counter()
+    built = build_model(instance)
+    session.build_seconds += time.perf_counter() - t0
+    if games is not None:
+        complete_from_games(session, built, games, max(1.0, session.remaining()))
+    if session.best is None and session.remaining() > 0.3:
+        status, solver = session.solve(
+            built, built.model, session.remaining(), subsolvers=list(FEASIBLE_SUBSOLVERS)
+        )
+        if status in ("OPTIMAL", "FEASIBLE"):
+            session.offer(solver, built.model.HasObjective())
+    elif session.best is not None and built.model.HasObjective():
+        improve(session, built, plan)
+    session.notes.append(f"patterns: {stats}")
+    return finish(session, built, params, plan, profile)
