@@ -25,7 +25,7 @@ class AgentSettings(BaseSettings):
     lambda_solve_ceiling_s: float = 780.0
     explain_budget_s: float = 20.0
     # The travel improver gets this share of the solve's time limit, at most travel_budget_s.
-    travel_share: float = 0.2
+    travel_share: float = 0.1
     travel_budget_s: float = 10.0
     progress_min_interval_s: float = 1.0
 
