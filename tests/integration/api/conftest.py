@@ -123,10 +123,27 @@ def world(pool, data_dir) -> World:  # noqa: F811
     return World(big12=big12, other=other, season_id=season_id, published_id=published.id, draft_id=draft.id)
 
 
+class RecordingPublisher:
+    """The event publisher port: keeps what was published (``ImportCompleted``)."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def publish(self, details: Any) -> None:
+        self.events.extend(details)
+
+
 @pytest.fixture(scope="session")
-def app(settings, pool, aws):  # noqa: F811
+def events() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture(scope="session")
+def app(settings, pool, aws, events):  # noqa: F811
     launcher = StepFunctionsLauncher(sfn_client=aws["sfn"], artifact_store=aws["store"])
-    return create_app(settings, pool_factory=lambda: pool, launcher=launcher)
+    return create_app(
+        settings, pool_factory=lambda: pool, launcher=launcher, artifact_store=aws["store"], publisher=events
+    )
 
 
 @pytest.fixture(scope="session")

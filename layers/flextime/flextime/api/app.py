@@ -22,9 +22,11 @@ from flextime.api.routers import (
     audit,
     comments,
     exports,
+    imports,
     jobs,
     notifications,
     repairs,
+    reports,
     scenarios,
     schedules,
     seasons,
@@ -36,7 +38,7 @@ from flextime.api.settings import ApiSettings, get_settings
 
 ROUTERS = [
     sports, seasons, teams, venues, scenarios, jobs, schedules, repairs, alternatives, comments,
-    notifications, exports, audit,
+    notifications, exports, imports, reports, audit,
 ]  # fmt: skip
 
 
@@ -52,6 +54,8 @@ def create_app(
     pool_factory: Callable[[], Any] | None = None,
     launcher: JobLauncher | None = None,
     verifier: TokenVerifier | None = None,
+    artifact_store: Any = None,
+    publisher: Any = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     svc = Services(
@@ -60,6 +64,8 @@ def create_app(
         pool_factory=pool_factory or _default_pool,
         launcher=launcher or StepFunctionsLauncher(),
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        artifact_store=artifact_store,
+        event_publisher=publisher,
     )
 
     @asynccontextmanager

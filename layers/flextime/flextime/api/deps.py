@@ -108,6 +108,10 @@ class Services:
     pool_factory: Callable[[], Any]
     launcher: JobLauncher
     limiter: RateLimiter
+    artifact_store: Any = None
+    """Artifact store port (uploads, error files, reports); default: the agents' S3 store."""
+    event_publisher: Any = None
+    """Event publisher port (``ImportCompleted``); default: the agents' EventBridge publisher."""
     _pool: Any = field(default=None, repr=False)
 
     @property
@@ -115,6 +119,22 @@ class Services:
         if self._pool is None:
             self._pool = self.pool_factory()
         return self._pool
+
+    @property
+    def artifacts(self) -> Any:
+        if self.artifact_store is None:
+            from flextime.agents.runtime import artifacts
+
+            self.artifact_store = artifacts()
+        return self.artifact_store
+
+    @property
+    def publisher(self) -> Any:
+        if self.event_publisher is None:
+            from flextime.agents.events import publisher
+
+            self.event_publisher = publisher()
+        return self.event_publisher
 
 
 def services(request: Request) -> Services:

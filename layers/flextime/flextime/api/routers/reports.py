@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
@@ -29,18 +28,12 @@ class ReportOut(BaseModel):
     seconds: dict[str, float]
 
 
-def _artifacts() -> Any:
-    from flextime.agents.runtime import artifacts
-
-    return artifacts()
-
-
 def _owner(version: Any) -> uuid.UUID:
     return version.job_id or version.id
 
 
 @router.post("/schedules/{schedule_id}/report", response_model=ReportOut)
-async def generate(schedule_id: uuid.UUID, ctx: Ctx = Depends(allow(*EDITORS))) -> ReportOut:
+def generate(schedule_id: uuid.UUID, ctx: Ctx = Depends(allow(*EDITORS))) -> ReportOut:
     """Build the version's report (HTML, PDF, plots; compared with its parent version) and store it."""
     from flextime.reporting.agent import generate_report
 
@@ -55,8 +48,9 @@ async def generate(schedule_id: uuid.UUID, ctx: Ctx = Depends(allow(*EDITORS))) 
         )
         progress = jobs.get_job(tx, version.job_id).progress if version.job_id else []
     tv = {(g.home, g.away, g.slot): g.tv for g in games if g.tv}
-    result = await run_in_threadpool(
-        generate_report, instance, Schedule(instance=instance.name, games=list(games)), store=_artifacts(),
+    store = ctx.svc.artifacts
+    result = generate_report(  # a sync route: FastAPI runs it in the thread pool
+        instance, Schedule(instance=instance.name, games=list(games)), store=store,
         tenant_id=ctx.who.tenant_id, season_id=version.season_id, owner_id=_owner(version),
         version=version.version, previous=previous, progress=progress, tv=tv,
     )  # fmt: skip
@@ -79,7 +73,7 @@ def download(
     key = artifact_key(
         ctx.who.tenant_id, version.season_id, _owner(version), "reports", f"v{version.version}/{name}"
     )
-    store = _artifacts()
+    store = ctx.svc.artifacts
     if not store.exists(key):
         raise NotFound(f"no report file {name} for version {version.version}; POST .../report first")
     return RedirectResponse(store.download_url(key, filename=name.rsplit("/", 1)[-1]), status_code=307)
