@@ -17,7 +17,6 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from typing import Any, Literal
 
@@ -125,18 +124,21 @@ def choose_plan(
 
 
 def engine_strategy(instance: Instance) -> dict[str, Any] | None:
-    """The engine's own profile/strategy for the instance, when the engine provides one."""
+    """The engine's instance profile and the strategy it would select (recorded in the plan; the
+    solve passes strategy "auto", so the engine applies that selection itself)."""
     try:
-        profile_module = importlib.import_module("flextime.engine.profile")
+        from flextime.engine.profile import profile_instance as engine_profile
     except ImportError:
         return None
-    for name in ("profile_instance", "profile", "instance_profile"):
-        fn = getattr(profile_module, name, None)
-        if callable(fn):
-            found = fn(instance)
-            data = found.model_dump(mode="json") if hasattr(found, "model_dump") else dict(found)
-            return data if isinstance(data, dict) else None
-    return None
+    found = engine_profile(instance)
+    data: dict[str, Any] = {"profile": found.model_dump(mode="json")}
+    try:
+        from flextime.engine.strategies import select_strategy
+    except ImportError:
+        return data
+    chosen = select_strategy(found)
+    data["selected"] = {"name": chosen.name, "reasons": list(chosen.reasons)}
+    return data
 
 
 def select_algorithm(state: JobState) -> JobState:
