@@ -65,10 +65,13 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
         params.update({"exact_fraction": 0.1, "patterns": True, "repair": False, "feasible_fraction": 0.8})
     else:
         reasons.append(
-            "not a compact double round robin (byes, dated slots): exact search on the hard part, "
-            "violation repair by LNS if it finds nothing, then LNS over slot windows and teams"
+            "not a compact double round robin (byes, dated slots): exact search on the hard part "
+            "(no violation repair: on Big 12 basketball the exact search wins), then CP-SAT's "
+            "portfolio from the complete hint (it also raises the bound, so the gap is known)"
         )
-        params.update({"exact_fraction": 0.5, "repair": True, "feasible_fraction": 0.9})
+        params.update(
+            {"exact_fraction": 0.9, "repair": False, "feasible_fraction": 0.9, "improve": "portfolio"}
+        )
     return StrategyPlan(name=hard_first.NAME, params=params, reasons=reasons)
 
 

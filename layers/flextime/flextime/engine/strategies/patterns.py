@@ -208,6 +208,7 @@ def core(
     """The (team, slot) cells of a pattern set that already make the game model infeasible (the
     pattern as assumptions; CP-SAT's sufficient assumptions), or None when not found in time."""
     model = hard.model.Clone()
+    model.ClearObjective()
     where: dict[int, tuple[int, int]] = {}
     for t, row in enumerate(home):
         for s, lit in enumerate(row):
@@ -228,11 +229,18 @@ def core(
 
 
 def find_schedule(
-    session: Session, instance: Instance, until: float, plan: StrategyPlan, stats: dict[str, Any]
+    session: Session,
+    instance: Instance,
+    until: float,
+    plan: StrategyPlan,
+    stats: dict[str, Any],
+    built: BuiltModel | None = None,
 ) -> set[tuple[int, int, int]] | None:
-    """Patterns then opponents, repeated with no-goods, until a hard-feasible schedule or ``until``."""
+    """Patterns then opponents, repeated with no-goods, until a hard-feasible schedule or ``until``.
+
+    ``built``: the instance's model if already built (its objective is ignored here)."""
     t0 = time.perf_counter()
-    hard = build_model(hard_only(instance))
+    hard = built or build_model(hard_only(instance))
     pm = PatternModel(instance, hard)
     n, n_slots = instance.n_teams, instance.n_slots
     home = [[hard.home_lit(t, s) for s in range(n_slots)] for t in range(n)]
@@ -250,6 +258,7 @@ def find_schedule(
         consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
         fixed = [(v.Index(), 0) for key, v in hard.x.items() if key not in consistent]
         clone = fixed_clone(hard.model, fixed)
+        clone.ClearObjective()
         budget = min(attempt_s, until - session.elapsed())
         status, solver = session.solve(
             hard, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS), record=False
