@@ -167,6 +167,43 @@ class TTPRun:
     restarts: int
 
 
+def initial_temperature(
+    S: np.ndarray, D: np.ndarray, max_streak: int, no_repeat: bool, seed: int, accept: float = 0.2
+) -> float:
+    """The temperature at which a worsening move on ``S`` is accepted with mean probability
+    ``accept`` (sampled swap-homes and partial-swap moves; bisection). It scales with how
+    coarsely moves change travel: about 0.3-0.5 x the mean distance on NL and galaxy instances,
+    about 1 x on circular ones (a mean-distance unit left CIRC frozen at its first local optimum)."""
+    import random
+
+    n, rounds = S.shape
+    rng = random.Random(seed)
+    d0, _ = ttsa.schedule_cost(S, D, max_streak, int(no_repeat))
+    touched = np.zeros(n, dtype=np.int8)
+    ups = []
+    for _ in range(600):
+        move = rng.choice((0, 3, 4))
+        a, c = rng.randrange(n), rng.randrange(rounds)
+        b = rng.randrange(rounds) if move == 3 else rng.randrange(n)
+        cand = S.copy()
+        if ttsa.apply_move(cand, move, a, b, c, touched):
+            d, _ = ttsa.schedule_cost(cand, D, max_streak, int(no_repeat))
+            if d > d0:
+                ups.append(float(d - d0))
+    mean_d = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0
+    if len(ups) < 20:
+        return 0.4 * mean_d
+    deltas = np.array(ups)
+    lo, hi = 1e-6 * mean_d, 1e3 * mean_d
+    for _ in range(60):
+        mid = (lo * hi) ** 0.5
+        if float(np.exp(-deltas / mid).mean()) < accept:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
 def solve_ttp(
     D: np.ndarray,
     *,
@@ -175,8 +212,8 @@ def solve_ttp(
     initial: np.ndarray | None = None,
     max_streak: int = 3,
     no_repeat: bool = True,
-    t_start: float = 0.3,
-    t_end: float = 0.03,
+    t_start: float = 1.0,
+    t_end: float = 0.1,
     cycle_s: float | None = None,
     reheat: float = 0.6,
     move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
@@ -185,16 +222,16 @@ def solve_ttp(
 ) -> TTPRun:
     """TTSA on distance matrix ``D`` for ``time_limit_s`` seconds.
 
-    Temperatures are relative to the mean distance: the first cycle cools geometrically from
-    ``t_start`` to ``t_end`` (below about 0.1 the search freezes on TTP landscapes); later cycles
+    Temperatures are relative to :func:`initial_temperature`: the first cycle cools geometrically from
+    ``t_start`` to ``t_end`` (below about 0.1 the search is frozen); later cycles
     restart from the best feasible schedule at ``reheat * t_start``. ``history`` lists
     (seconds, distance) at every new best."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
     ttsa.seed_rng(seed)
     S = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
-    mean_d = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0
-    w0 = mean_d
+    mean_d = initial_temperature(S, D, max_streak, no_repeat, seed)  # the temperature unit
+    w0 = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0  # initial weight of one broken rule
     sf = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
     si = np.array([0, 0, 0, 0, 0, 0, 0, 2000, 10**12, 10**12], dtype=np.int64)
     best, best_inf = S.copy(), S.copy()
