@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flextime.domain import BR1, CA1, CA3, GA1, Instance
+from flextime.domain import BR1, BR2, CA1, CA3, GA1, Instance
 from flextime.engine import SolverParams, build_model, solve_instance
 from flextime.engine.profile import InstanceProfile, profile_instance
 from flextime.engine.strategies import STRATEGIES, StrategyPlan, select_strategy, solve_with_strategy
@@ -97,10 +97,11 @@ def test_a_small_model_uses_the_portfolio():
 def test_a_large_compact_instance_goes_hard_first_then_lns():
     # Given an ITC2021-sized profile
     plan = select_strategy(profile(), time_limit_s=300)
-    # Then feasibility first (with violation repair), improved by LNS, steps scaled to the limit
+    # Then feasibility first (exact search, then home/away patterns), improved by LNS, steps
+    # scaled to the limit
     assert plan.name == "hard_first"
     assert plan.params["improve"] == "lns"
-    assert plan.params["repair"] is True
+    assert plan.params["patterns"] is True
     assert 1.0 <= plan.params["step_seconds"] <= 5.0
 
 
@@ -114,8 +115,11 @@ def test_a_large_non_compact_season_goes_hard_first():
         slots=37,
         estimated_game_vars=8880,
     )
-    # Then hard first
-    assert select_strategy(p).name == "hard_first"
+    # Then hard first, improved by the hinted portfolio (it gives a bound)
+    plan = select_strategy(p)
+    assert plan.name == "hard_first"
+    assert plan.params["improve"] == "portfolio"
+    assert not plan.params.get("patterns")
 
 
 def test_profile_counts_families_split_hard_and_soft():
@@ -137,7 +141,9 @@ def test_each_strategy_returns_a_validator_clean_schedule(name: str):
     # Given a small instance with hard and soft rules
     instance = rich_instance()
     # When solved with the strategy forced
-    plan = StrategyPlan(name=name, params={"step_seconds": 0.5, "repair": True, "exact_fraction": 0.3})
+    plan = StrategyPlan(
+        name=name, params={"step_seconds": 0.5, "repair": True, "patterns": True, "exact_fraction": 0.3}
+    )
     result = solve_with_strategy(instance, SolverParams(time_limit_s=4, seed=3), plan)
     # Then the validator agrees: feasible, same objective; the plan is recorded
     assert result.feasible and result.schedule is not None
@@ -186,3 +192,32 @@ def test_violation_repair_reaches_a_hard_feasible_schedule():
     # Then it ends at zero violations with a full set of games
     assert games is not None and stats["violations_end"] == 0
     assert len(games) == instance.total_games()
+
+
+def test_patterns_find_a_hard_feasible_schedule_of_a_break_constrained_league():
+    # Given a phased 6-team league where breaks are limited hard (at most 3 per team, 14 in all)
+    from flextime.engine.strategies import patterns
+
+    n = 6
+    teams = [f"T{i}" for i in range(n)]
+    instance = tiny_round_robin(
+        n,
+        phased=True,
+        constraints=[
+            BR1(id="b", teams=teams, slots=list(range(1, 2 * (n - 1))), intp=3, mode2="HA", hard=True),
+            BR2(id="b2", teams=teams, slots=list(range(1, 2 * (n - 1))), intp=14, hard=True),
+            CA1(id="c", teams=["T0"], slots=[0], mode="H", max=0, hard=True),
+        ],
+    )
+    session = Session(SolverParams(time_limit_s=10, seed=1), None)
+    stats: dict = {}
+    # When home/away patterns are searched first and the opponents then
+    games = patterns.find_schedule(session, instance, 10.0, StrategyPlan(name="patterns"), stats)
+    # Then the schedule satisfies every hard rule
+    assert games is not None
+    from flextime.domain import Game, Schedule
+
+    ids = instance.team_ids
+    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    report = validate(instance, schedule)
+    assert report.feasible, report.violations
