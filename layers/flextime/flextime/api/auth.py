@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -135,8 +136,27 @@ class TokenVerifier:
             self.local_key = load_local_key(settings.key_dir)
         url = settings.resolved_jwks_url
         self.jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5) if url else None
+        self._verified: dict[str, tuple[Principal, float]] = {}
+
+    #: Verified tokens kept (token -> principal until ``exp``): a client sends the same token with
+    #: every request, and parsing + RSA verification is a good part of a small read's cost.
+    CACHE_SIZE = 4096
 
     def verify(self, token: str) -> Principal:
+        hit = self._verified.get(token)
+        if hit is not None:
+            if time.time() < hit[1]:
+                return hit[0]
+            self._verified.pop(token, None)
+        who = self._verify(token)
+        exp = who.claims.get("exp")
+        if isinstance(exp, int | float):
+            if len(self._verified) >= self.CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = (who, float(exp) + self.settings.leeway_s)
+        return who
+
+    def _verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})

@@ -121,7 +121,9 @@ async def _sequential(
     return latencies, errors
 
 
-def run_api_bench(*, rate: float = 200.0, seconds: float = 15.0, moves: int = 300) -> list[dict[str, Any]]:
+def run_api_bench(
+    *, rate: float = 200.0, seconds: float = 15.0, moves: int = 300, workers: int = 1
+) -> list[dict[str, Any]]:
     import httpx
 
     from flextime.api.auth import mint_local_token
@@ -144,7 +146,7 @@ def run_api_bench(*, rate: float = 200.0, seconds: float = 15.0, moves: int = 30
     }
     server = subprocess.Popen(
         [sys.executable, "-c", "from flextime.cli import main; main()",
-         "serve", "--no-local-cloud", "--port", str(port)],
+         "serve", "--no-local-cloud", "--port", str(port), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -31,14 +31,14 @@ def register_bench(bench_app: typer.Typer) -> None:
         rate: Annotated[float, typer.Option("--rate", min=1, max=5000, help="Requests per second.")] = 200.0,
         seconds: Annotated[float, typer.Option("--seconds", min=1, max=600)] = 15.0,
         moves: Annotated[int, typer.Option("--moves", min=1, max=10000)] = 300,
+        workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Server processes.")] = 1,
     ) -> None:
         """GET a 16-team season schedule at a fixed rate; move-game validation round trips."""
         from flextime.bench.api import run_api_bench
         from flextime.bench.table import render_markdown
 
-        Console().print(
-            render_markdown(run_api_bench(rate=rate, seconds=seconds, moves=moves)), highlight=False
-        )
+        rows = run_api_bench(rate=rate, seconds=seconds, moves=moves, workers=workers)
+        Console().print(render_markdown(rows), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -52,9 +52,19 @@ def register(app: typer.Typer) -> None:
             typer.Option("--local-cloud/--no-local-cloud", help="Run jobs in the in-process local cloud."),
         ] = True,
         log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+        workers: Annotated[
+            int,
+            typer.Option(
+                "--workers",
+                min=1,
+                max=32,
+                help="uvicorn worker processes (more than one needs --no-local-cloud).",
+            ),
+        ] = 1,
     ) -> None:
         """Serve the API (OpenAPI at /v1/openapi.json, docs at /docs) on the embedded defaults."""
         import contextlib
+        import os
 
         import uvicorn
 
@@ -68,6 +78,22 @@ def register(app: typer.Typer) -> None:
         )
         pool, url = _database()
         seeded = seed_demo(pool, folder=settings.key_dir, database=url)
+        if workers > 1:
+            if local_cloud:
+                err_console.print("--workers > 1 needs --no-local-cloud (the local cloud is one process)")
+                raise typer.Exit(2)
+            # Each worker process builds the app itself (worker_app) from the environment.
+            os.environ["FLEXTIME_DATABASE_URL"] = url
+            os.environ["FLEXTIME_API_TRUST_LOCAL_KEY"] = "true"
+            if settings.web_dist is not None:
+                os.environ["FLEXTIME_API_WEB_DIST"] = str(settings.web_dist.resolve())
+            pool.close()
+            err_console.print(f"FlexTime API on http://{host}:{port} ({workers} workers)", highlight=False)
+            uvicorn.run(
+                "flextime.cli.api:worker_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, access_log=False,
+            )  # fmt: skip
+            return
         with contextlib.ExitStack() as stack:
             launcher = StepFunctionsLauncher()
             if local_cloud:
@@ -128,3 +154,13 @@ def register(app: typer.Typer) -> None:
             settings, user_id=user_id, tenant_id=tenant_id, roles=[role], ttl=dt.timedelta(hours=hours)
         )
         sys.stdout.write(token + "\n")
+
+
+def worker_app() -> Any:
+    """The app of one ``flextime serve --workers N`` process (settings and database from the
+    environment the parent prepared; jobs go to the configured Step Functions)."""
+    from flextime.api.app import create_app
+    from flextime.api.settings import get_settings
+    from flextime.store.db import get_pool
+
+    return create_app(get_settings(), pool_factory=get_pool)

@@ -30,7 +30,7 @@ from flextime.api.deps import (
 from flextime.api.editing import EditError, EditOp, EditOutcome, apply_edits, outcome
 from flextime.api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from flextime.store.db import Tx
-from flextime.store.errors import ConcurrencyError
+from flextime.store.errors import ConcurrencyError, TenantAccessError
 from flextime.store.errors import NotFound as StoreNotFound
 from flextime.store.records import ScheduledGame, ScheduleVersion
 from flextime.store.repositories import schedules, seasons
@@ -115,36 +115,73 @@ def list_versions(
     return page_of([out(v) for v in items if status is None or v.status == status], p)
 
 
-@router.get("/seasons/{season_id}/schedule", response_model=ScheduleOut)
+def if_none_match(request: Request) -> list[str]:
+    """The entity tags of ``If-None-Match`` (weak comparison: ``W/`` dropped; ``*`` kept)."""
+    header = request.headers.get("if-none-match", "")
+    return [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()][:20]
+
+
+def _read(ctx: Ctx, request: Request, **where: Any) -> queries.ScheduleRead:
+    """The one-round-trip read, with the checks ``Ctx.tx`` makes: membership, its role allowed
+    here and carried by the token."""
+    read = queries.read_schedule(
+        ctx.pool, ctx.who.tenant_id, ctx.who.user_id, if_none_match=if_none_match(request), **where
+    )
+    if read.role is None:
+        raise TenantAccessError(f"user {ctx.who.user_id} is not a member of tenant {ctx.who.tenant_id}")
+    if read.role not in ctx.allowed or read.role not in ctx.who.roles:
+        raise Forbidden(f"role {read.role} may not do this")
+    return read
+
+
+def _schedule_response(read: queries.ScheduleRead) -> Response:
+    """The ScheduleOut document, serialised once: the games arrive as JSON from the database (the
+    same bytes pydantic writes), so nothing is validated again. 304 when If-None-Match matched."""
+    version = read.version
+    assert version is not None
+    headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
+    if read.games_json is None:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    head = out(version).model_dump_json().encode()
+    body = b"".join((b'{"version":', head, b',"games":[', read.games_json.encode(), b"]}"))
+    return Response(body, media_type="application/json", headers=headers)
+
+
+_CONDITIONAL = {
+    304: {"description": "Not modified (If-None-Match named the current ETag)"},
+}
+
+
+@router.get("/seasons/{season_id}/schedule", response_model=ScheduleOut, responses=_CONDITIONAL)
 def published_schedule(
     season_id: uuid.UUID,
-    response: Response,
+    request: Request,
     ctx: Ctx = Depends(allow(*EVERYONE)),
     team: str | None = Query(None, max_length=64, description="Only this team's games"),
-) -> ScheduleOut:
-    """The season's published schedule."""
-    with ctx.tx() as tx:
-        version = schedules.published_version(tx, season_id)
-        if version is None:
+) -> Response:
+    """The season's published schedule (``ETag``; ``If-None-Match`` -> 304)."""
+    read = _read(ctx, request, season_id=season_id, team=team)
+    if read.version is None:
+        with ctx.tx() as tx:
             seasons.get_season(tx, season_id)
-            raise NotFound(f"season {season_id} has no published schedule")
-        games = schedules.team_games(tx, version.id, team) if team else schedules.list_games(tx, version.id)
-    _tagged(response, version)
-    return ScheduleOut(version=out(version), games=games)
+        raise NotFound(f"season {season_id} has no published schedule")
+    return _schedule_response(read)
 
 
-@router.get("/schedules/{schedule_id}", response_model=ScheduleOut)
+@router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=_CONDITIONAL)
 def get_schedule(
     schedule_id: uuid.UUID,
-    response: Response,
+    request: Request,
     ctx: Ctx = Depends(allow(*EVERYONE)),
     team: str | None = Query(None, max_length=64, description="Only this team's games"),
-) -> ScheduleOut:
-    with ctx.tx() as tx:
-        version = visible(ctx, tx, schedule_id)
-        games = schedules.team_games(tx, version.id, team) if team else schedules.list_games(tx, version.id)
-    _tagged(response, version)
-    return ScheduleOut(version=out(version), games=games)
+) -> Response:
+    """One version with its games (``ETag``: send it as If-Match to edit; ``If-None-Match`` -> 304)."""
+    read = _read(ctx, request, schedule_id=schedule_id, team=team)
+    if read.version is None:
+        raise StoreNotFound("schedule", schedule_id)
+    if read.role == "viewer" and read.version.status != "published":
+        raise Forbidden("viewers see published schedules only")
+    return _schedule_response(read)
 
 
 @router.get("/schedules/{schedule_id}/diff", response_model=DiffOut)
