@@ -103,38 +103,65 @@ def test_a_venue_conflict_triggers_one_resolve_with_the_conflict_as_a_constraint
     assert home_days and not home_days & set(held)
 
 
-def test_repair_moves_only_games_near_the_disruption(cloud, world, owner):
-    # Given a generated schedule
+def test_repair_keeps_past_and_locked_games_and_stores_the_diff(cloud, world, owner):
+    # Given a generated schedule, one of its later games locked by the scheduler
     base_instance = small_instance(6)
     first = start_job(cloud, world, base_instance)
     base = json.loads(cloud.wait(first.execution_arn)["output"])
-    # and T1's home field unusable in slot 4 (it has to play away that week)
-    disruption = TeamUnavailable(id="t1-slot4", label="T1 field closed", team="T1", mode="home", slots=[4])
+    old = set(
+        owner.execute(
+            "SELECT home, away, slot FROM games WHERE schedule_id = %s", (base["schedule_id"],)
+        ).fetchall()
+    )
+    by_slot = {s: sorted(g for g in old if g[2] == s) for s in range(10)}
+    h5 = by_slot[5][0][0]  # disrupted through the API's contract (a constraint in the instance)
+    h7 = next(g[0] for g in by_slot[7] if h5 not in g[:2])  # and through a typed change
+    locked = next(g for g in by_slot[9] if not {h5, h7} & set(g[:2]))
+    owner.execute(
+        "UPDATE games SET locked = true WHERE schedule_id = %s AND home = %s AND away = %s AND slot = %s",
+        (base["schedule_id"], *locked),
+    )
+    disruption = TeamUnavailable(id="field-closed", label="field closed", team=h5, mode="home", slots=[5])
     instance = base_instance.model_copy(update={"constraints": [disruption]})
 
-    # When the repair machine runs for it
+    # When the repair machine runs with games before slot 3 already played
     started = start_job(
         cloud,
         world,
         instance,
         kind="repair",
-        options={"parent_id": base["schedule_id"], "disruptions": ["t1-slot4"], "window": 2},
+        options={
+            "parent_id": base["schedule_id"],
+            "disruptions": ["field-closed"],
+            "changes": [{"kind": "team_blackout", "team": h7, "mode": "home", "slots": [7]}],
+            "now_slot": 3,
+            "window": 2,  # legacy, ignored: the engine's disruption objective decides what moves
+        },
     )
     result = cloud.wait(started.execution_arn)
 
-    # Then a new version exists whose games outside slots 2-6 are unchanged, T1 away in slot 4
+    # Then the new version keeps every past game and the locked one, honours both disruptions
     assert result["status"] == "SUCCEEDED", result
-    new = json.loads(result["output"])["schedule_id"]
-    rows = {
-        sid: set(
-            owner.execute("SELECT home, away, slot FROM games WHERE schedule_id = %s", (sid,)).fetchall()
-        )
-        for sid in (base["schedule_id"], new)
-    }
-    outside = {g for g in rows[base["schedule_id"]] if g[2] not in range(2, 7)}
-    assert outside <= rows[new]
-    assert not [g for g in rows[new] if g[2] == 4 and g[0] == "T1"]
+    new_id = json.loads(result["output"])["schedule_id"]
+    new = set(
+        owner.execute("SELECT home, away, slot FROM games WHERE schedule_id = %s", (new_id,)).fetchall()
+    )
+    assert {g for g in old if g[2] < 3} <= new
+    assert locked in new
+    assert not [g for g in new if (g[0], g[2]) in {(h5, 5), (h7, 7)}]
     assert versions_of(owner, started.job_id) == 1
+
+    # and the engine's diff is stored on the job (and in S3), matching the versions' difference
+    repair = job_row(owner, started.job_id)["result"]["repair"]
+    assert repair["validator_feasible"] is True and repair["hard_violations"] == []
+    assert repair["locked_games"] == 9 + 1  # three played slots of three games, plus the lock
+    assert repair["changes"] and repair["games_moved"] >= 2
+    moved_from = {(c["home"], c["away"], c["from_slot"]) for c in repair["changes"] if c["kind"] == "moved"}
+    moved_to = {(c["home"], c["away"], c["to_slot"]) for c in repair["changes"] if c["kind"] == "moved"}
+    flipped = [c for c in repair["changes"] if c["kind"] != "moved"]
+    assert not flipped and moved_from == old - new and moved_to == new - old
+    s3 = cloud.client("s3").get_object(Bucket=cloud.bucket, Key=repair["report_key"])
+    assert json.loads(s3["Body"].read())["changes"] == repair["changes"]
 
 
 def _notify_handler():

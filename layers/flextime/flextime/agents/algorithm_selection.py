@@ -13,6 +13,8 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
 * strategy: the engine's own strategy choice from its instance profile when the engine offers one
   (``flextime.engine.profile`` / ``flextime.engine.strategies``), else CP-SAT "auto".
 * hint: the job's ``hint_key`` (previous version's games), when given.
+* repair: ``repair_key`` = PrepareRepair's ``inputs/repair.json`` when it exists; the solve then
+  runs the engine's minimal-change repair (the published schedule is its hint).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Plan(BaseModel):
     workers: int
     strategy: str = "auto"
     hint_key: str | None = None
+    repair_key: str | None = Field(None, description="PrepareRepair's input: solve = engine repair.")
     reasons: list[str] = Field(default_factory=list)
     profile: InstanceProfile
     engine_profile: dict[str, Any] | None = None
@@ -117,6 +120,7 @@ def choose_plan(
         workers=workers,
         strategy=strategy,
         hint_key=requested.get("hint_key"),
+        repair_key=requested.get("repair_key"),
         reasons=reasons,
         profile=profile,
         engine_profile=engine_choice,
@@ -148,7 +152,9 @@ def select_algorithm(state: JobState) -> JobState:
     requested = dict(director.get_job(state).plan)
     default_hint = state.key("inputs", "hint.json")
     if not requested.get("hint_key") and runtime.artifacts().exists(default_hint):
-        requested["hint_key"] = default_hint  # written by PrepareRepair
+        requested["hint_key"] = default_hint  # written by CreateScheduledJob
+    if state.kind == "repair":
+        requested["repair_key"] = state.key("inputs", "repair.json")  # written by PrepareRepair
     plan = choose_plan(profile_instance(instance), requested, get_settings(), engine_strategy(instance))
     plan_key = runtime.write_json(state.key("inputs", "plan.json"), plan.model_dump(mode="json"))
     return state.model_copy(update={"plan_key": plan_key, "compute": plan.compute})

@@ -161,11 +161,24 @@ def persist_schedule(state: JobState) -> JobState:
             "exports": _export_keys(state),
             "plan_key": state.plan_key,
         }
+        if state.kind == "repair":
+            result["repair"] = _repair_summary(state)
         job = jobs.finish_job(tx, state.job_id, "succeeded", result=result)
         idempotency.complete_key(tx, key, {"schedule_id": str(version.id), "version": version.version})
     metrics.add_metric(name="SchedulesGenerated", unit=MetricUnit.Count, value=1)
     publish(status_event(job))
     return state.model_copy(update={"schedule_id": version.id, "schedule_version": version.version})
+
+
+def _repair_summary(state: JobState) -> dict[str, Any]:
+    """The engine repair's diff and verdict (``reports/repair.json``, written by the solve)."""
+    from flextime.agents.repair import repair_summary
+
+    key = state.key("reports", "repair.json")
+    try:
+        return repair_summary(runtime.read_json(key), key)
+    except ArtifactNotFound:
+        return {"report_key": None}
 
 
 def _validate(instance: Instance, schedule: Schedule) -> Any:

@@ -39,9 +39,20 @@ def run_solve(
     report_key: str,
     on_sample: ProgressSink | None = None,
 ) -> SolveResult:
-    """Solve and write ``solution_key`` (the schedule) and ``report_key`` (the SolveResult)."""
+    """Solve and write ``solution_key`` (the schedule) and ``report_key`` (the SolveResult).
+
+    A repair plan (``plan.repair_key``) runs the engine's minimal-change repair instead
+    (:func:`flextime.agents.repair.run_repair`)."""
     instance = Instance.model_validate(get_json(store, instance_key))
     plan = Plan.model_validate(get_json(store, plan_key))
+    if plan.repair_key:
+        from flextime.agents.repair import run_repair
+
+        result = run_repair(store, instance, plan.repair_key, solver_params(plan, None))
+        if result.schedule is not None:
+            put_json(store, solution_key, result.schedule.model_dump(mode="json"))
+        put_json(store, report_key, result.model_dump(mode="json", exclude={"params": {"hint"}}))
+        return result
     hint = None
     if plan.hint_key:
         hint = Schedule.model_validate({"instance": instance.name, **get_json(store, plan.hint_key)})
