@@ -122,6 +122,16 @@ def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
     3 partial_swap_rounds(team a, rounds b, c) | 4 partial_swap_teams(teams a, b, round c).
     Returns False (and changes nothing) when the move does not apply."""
     n = S.shape[0]
+    inset = np.zeros(n, dtype=np.int8)
+    stack = np.empty(n, dtype=np.int64)
+    rounds = np.empty(S.shape[1], dtype=np.int64)
+    return _apply(S, move, a, b, c, touched, inset, stack, rounds)
+
+
+@njit(cache=True)
+def _apply(S, move, a, b, c, touched, inset, stack, rounds):  # type: ignore[no-untyped-def]
+    """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop)."""
+    n = S.shape[0]
     R = S.shape[1]
     if move == 0:
         if a == b:
@@ -163,8 +173,8 @@ def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
     if move == 3:
         if b == c:
             return False
-        inset = np.zeros(n, dtype=np.int8)
-        stack = np.empty(n, dtype=np.int64)
+        for t in range(n):
+            inset[t] = 0
         top = 0
         stack[top] = a
         top += 1
@@ -199,7 +209,6 @@ def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
         o = v - 1 if v > 0 else -v - 1
         if o == b:
             return False
-        rounds = np.empty(R, dtype=np.int64)
         nr = 0
         cur = c
         first = S[a, c]
@@ -289,6 +298,9 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
     R = S.shape[1]
     cand = S.copy()
     touched = np.zeros(n, dtype=np.int8)
+    inset = np.zeros(n, dtype=np.int8)
+    stack = np.empty(n, dtype=np.int64)
+    rounds = np.empty(R, dtype=np.int64)
     tdist = np.zeros(n, dtype=np.int64)
     tviol = np.zeros(n, dtype=np.int64)
     ndist = np.zeros(n, dtype=np.int64)
@@ -350,7 +362,7 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
             c = np.random.randint(0, R)
         for t in range(n):
             touched[t] = 0
-        if not apply_move(cand, move, a, b, c, touched):
+        if not _apply(cand, move, a, b, c, touched, inset, stack, rounds):
             continue
         nd = cur_dist
         nv = cur_nbv
