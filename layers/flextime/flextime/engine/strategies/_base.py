@@ -84,12 +84,14 @@ class Session:
         subsolvers: list[str] | None = None,
         record: bool = True,
         extra: dict[str, Any] | None = None,
+        grace: float = 0.0,
     ) -> tuple[Status, cp_model.CpSolver]:
-        """Run CP-SAT on ``model`` (the full model of ``built`` or a clone of it)."""
+        """Run CP-SAT on ``model`` (the full model of ``built`` or a clone of it) for at most
+        ``seconds`` and at most until the time limit (+ ``grace``)."""
         solver = cp_model.CpSolver()
         self.params.apply(solver)
         p = solver.parameters
-        p.max_time_in_seconds = max(0.01, min(seconds, self.remaining()))
+        p.max_time_in_seconds = max(0.01, min(seconds, self.remaining() + grace))
         if workers is not None:
             p.num_workers = workers
         if subsolvers:
@@ -159,7 +161,9 @@ def complete_from_games(
     games are not a solution of the full model's hard part."""
     fixed = [(v.Index(), 1 if key in games else 0) for key, v in built.x.items()]
     clone = fixed_clone(built.model, fixed)
-    status, solver = session.solve(built, clone, seconds, workers=1, record=False)
+    # a found schedule is not lost at the deadline: completing it (propagation only) may take
+    # up to a second beyond the time limit
+    status, solver = session.solve(built, clone, seconds, workers=1, record=False, grace=1.0)
     if status not in ("OPTIMAL", "FEASIBLE"):
         return False
     session.offer(solver, built.model.HasObjective())
