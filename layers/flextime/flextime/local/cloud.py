@@ -4,17 +4,27 @@ bound to the in-process handlers, and both state machines created from the SAME 
 
     with LocalCloud() as cloud:
         arn = cloud.state_machine_arns["generate"]
+
+Start-up is mostly imports (moto, botocore service models, the agents). ``start_in_background``
+runs it in a thread while the caller loads the scenario and starts the database; ``ready()`` (or
+entering the ``with``) waits for it. ``import_moto`` imports moto's Step Functions interpreter
+without ``moto.batch`` (which would pull in all of ``moto.ec2``, about 2 s, for one enum).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import logging
 import os
+import sys
+import threading
 import time
+import types
 import warnings
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from flextime.local import asl
@@ -26,6 +36,33 @@ MOTO_CONFIG: dict[str, Any] = {
 }
 ACCOUNT = "123456789012"  # moto's default account
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+
+
+def import_moto() -> None:
+    """Import moto and its Step Functions interpreter, skipping ``moto/batch/__init__.py``.
+
+    The interpreter's Batch task module needs only ``moto.batch.utils.JobStatus``, but importing
+    it runs the package's ``__init__`` (Batch models -> all of moto.ec2's models and instance-type
+    data: about 2 s). While the interpreter is imported, ``moto.batch`` is a bare package (its real
+    path, no ``__init__`` executed); the stub is removed afterwards, so a later ``import moto.batch``
+    runs the real ``__init__`` (reusing the already imported ``utils``). moto is pinned in
+    constraints.txt; a moto upgrade that changes this import only makes start-up slower again."""
+    import moto  # noqa: F401 - moto.core first (mock_aws)
+
+    if "moto.stepfunctions.parser.models" in sys.modules:
+        return
+    stubbed = False
+    if "moto.batch" not in sys.modules:
+        spec = importlib.util.find_spec("moto.batch")
+        if spec is not None and spec.submodule_search_locations:
+            stub = types.ModuleType("moto.batch")
+            stub.__path__ = list(spec.submodule_search_locations)
+            sys.modules["moto.batch"], stubbed = stub, True
+    try:
+        import moto.stepfunctions.parser.models  # noqa: F401
+    finally:
+        if stubbed:
+            sys.modules.pop("moto.batch", None)
 
 
 def _zip() -> bytes:
@@ -44,18 +81,59 @@ class LocalCloud:
         event_bus: str = "flextime",
         timeout_overrides: dict[str, int] | None = None,
         log_level: str = "WARNING",
+        machines: Iterable[str] | None = None,
     ) -> None:
         self.region, self.bucket, self.event_bus = region, bucket, event_bus
         self.timeout_overrides = timeout_overrides
         self.log_level = log_level
+        # Which state machines to create (each ASL parse takes moto ~0.3-0.7 s); default: all.
+        self.machines = tuple(machines) if machines is not None else tuple(asl.STATE_MACHINES)
         self.lambdas = LocalLambdas()
         self.state_machine_arns: dict[str, str] = {}
         self.events_queue_url = ""
+        self.start_seconds: float | None = None
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
+        self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()
+        self._starter: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        self._started = False
 
     # ---- lifecycle ----------------------------------------------------------------------
+    def start_in_background(self) -> LocalCloud:
+        """Start (imports, mock, resources) in a thread; ``ready()`` / ``with`` waits for it."""
+        if self._starter is None and not self._started:
+            self._starter = threading.Thread(
+                target=self._start_quietly, name="local-cloud-start", daemon=True
+            )
+            self._starter.start()
+        return self
+
+    def _start_quietly(self) -> None:
+        try:
+            self.start()
+        except BaseException as exc:  # re-raised by ready() in the caller's thread
+            self._start_error = exc
+
+    def ready(self) -> LocalCloud:
+        """Wait for a background start; start now if none was made."""
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
+        if self._start_error is not None:
+            error, self._start_error = self._start_error, None
+            raise error
+        if not self._started:
+            self.start()
+        return self
+
     def __enter__(self) -> LocalCloud:
+        return self.ready()
+
+    def start(self) -> LocalCloud:
+        began = time.perf_counter()
+        import_moto()
         from moto import mock_aws
 
         self._set_env(
@@ -75,11 +153,19 @@ class LocalCloud:
         self._reset_agent_caches()
         self._create_resources()
         bind(self.lambdas)
+        self._started = True
+        self.start_seconds = time.perf_counter() - began
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
+        self._started = False
+        self._clients.clear()
         unbind()
         if self._mock is not None:
+            self._forget_resources()
             self._mock.stop()
         self._reset_agent_caches()
         for key, value in self._saved_env.items():
@@ -112,11 +198,28 @@ class LocalCloud:
         publisher.cache_clear()
 
     def client(self, service: str) -> Any:
-        import boto3
+        """One client per service (creating one loads botocore's service model: ~0.1 s)."""
+        with self._clients_lock:
+            if service not in self._clients:
+                import boto3
 
-        return boto3.client(service, region_name=self.region)
+                self._clients[service] = boto3.client(service, region_name=self.region)
+            return self._clients[service]
 
     # ---- resources ----------------------------------------------------------------------
+    def _forget_resources(self) -> None:
+        """Leave moto as we found it. When another mock_aws is already active (e.g. a test
+        session's), moto does not wipe data on our stop, so the next LocalCloud would find our
+        bus, bucket and functions: delete our state machines and reset the services only we use."""
+        from moto.backends import get_backend
+
+        sfn = self.client("stepfunctions")
+        for arn in self.state_machine_arns.values():
+            sfn.delete_state_machine(stateMachineArn=arn)
+        self.state_machine_arns.clear()
+        for service in ("s3", "events", "sqs", "lambda", "iam"):
+            get_backend(service).reset()  # type: ignore[call-overload]
+
     def _create_resources(self) -> None:
         self.client("s3").create_bucket(Bucket=self.bucket)
         events = self.client("events")
@@ -157,15 +260,13 @@ class LocalCloud:
             account=ACCOUNT, region=self.region, bucket=self.bucket, event_bus=self.event_bus
         )
         sfn = self.client("stepfunctions")
-        for machine in asl.STATE_MACHINES:
+        for machine in self.machines:
             definition = asl.render(machine, subs, self.timeout_overrides)
             self.state_machine_arns[machine] = sfn.create_state_machine(
                 name=f"flextime-{machine}-schedule", definition=definition, roleArn=role
             )["stateMachineArn"]
-        self._set_env(
-            FLEXTIME_STATE_MACHINE_ARN=self.state_machine_arns["generate"],
-            FLEXTIME_REPAIR_STATE_MACHINE_ARN=self.state_machine_arns["repair"],
-        )
+        arns = {"generate": "FLEXTIME_STATE_MACHINE_ARN", "repair": "FLEXTIME_REPAIR_STATE_MACHINE_ARN"}
+        self._set_env(**{arns[m]: arn for m, arn in self.state_machine_arns.items() if m in arns})
         from flextime.agents.settings import reset_settings
 
         reset_settings()
