@@ -111,3 +111,18 @@ def test_lambda_plans_always_fit_the_lambda_ceiling(teams, slots, limit):
         assert (
             plan.time_limit_s > AUTO.lambda_solve_ceiling_s or plan.profile.variables > LARGE_MODEL_VARIABLES
         )
+
+
+@pytest.mark.parametrize(("limit", "travel_s"), [(30, 3.0), (5, 0.5), (600, 10.0)])
+def test_the_travel_improvers_share_comes_out_of_the_time_limit(limit, travel_s):
+    # Given a generate job (OptimizeTravel follows the solve), When a plan is chosen
+    plan = choose_plan(profile(), {"time_limit_s": limit}, AUTO, travel=True)
+
+    # Then the solve and the improver together stay within the requested limit
+    assert (plan.time_limit_s, plan.travel_s) == (limit, travel_s)
+    assert plan.solve_time_limit_s + plan.travel_s == pytest.approx(limit)
+
+
+def test_no_travel_share_without_a_travel_step():
+    plan = choose_plan(profile(), {"time_limit_s": 30}, AUTO)
+    assert (plan.travel_s, plan.solve_time_limit_s) == (0.0, 30)

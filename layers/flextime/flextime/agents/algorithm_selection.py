@@ -13,6 +13,9 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
 * strategy: the engine's own strategy choice from its instance profile when the engine offers one
   (``flextime.engine.profile`` / ``flextime.engine.strategies``), else CP-SAT "auto".
 * hint: the job's ``hint_key`` (previous version's games), when given.
+* travel: a generate job on an instance with travel data reserves ``travel_s`` = the travel share
+  (10 %) of the time limit, at most 10 s, for OptimizeTravel; the solve gets the rest
+  (``solve_time_limit_s``), so solve + travel stay within the job's time limit.
 * repair: ``repair_key`` = PrepareRepair's ``inputs/repair.json`` when it exists; the solve then
   runs the engine's minimal-change repair (the published schedule is its hint).
 """
@@ -55,11 +58,17 @@ class Plan(BaseModel):
     time_limit_s: float
     workers: int
     strategy: str = "auto"
+    travel_s: float = Field(0.0, description="Seconds of time_limit_s reserved for OptimizeTravel.")
     hint_key: str | None = None
     repair_key: str | None = Field(None, description="PrepareRepair's input: solve = engine repair.")
     reasons: list[str] = Field(default_factory=list)
     profile: InstanceProfile
     engine_profile: dict[str, Any] | None = None
+
+    @property
+    def solve_time_limit_s(self) -> float:
+        """The solver's share: the job's time limit minus the travel improver's."""
+        return max(0.1, self.time_limit_s - self.travel_s)
 
 
 def profile_instance(instance: Instance) -> InstanceProfile:
@@ -93,8 +102,11 @@ def choose_plan(
     requested: dict[str, Any],
     settings: AgentSettings,
     engine_choice: dict[str, Any] | None = None,
+    *,
+    travel: bool = False,
 ) -> Plan:
-    """The plan for one solve (pure: profile + the job's requested options + settings)."""
+    """The plan for one solve (pure: profile + the job's requested options + settings).
+    ``travel``: OptimizeTravel follows the solve (its share comes out of the time limit)."""
     reasons: list[str] = []
     time_limit = float(requested.get("time_limit_s") or default_time_limit(profile))
     reasons.append(
@@ -114,9 +126,13 @@ def choose_plan(
     if requested.get("workers"):
         workers = int(requested["workers"])
     strategy = str((engine_choice or {}).get("strategy") or requested.get("strategy") or "auto")
+    travel_s = min(settings.travel_budget_s, time_limit * settings.travel_share) if travel else 0.0
+    if travel_s:
+        reasons.append(f"solve {time_limit - travel_s:g} s + travel improvement {travel_s:g} s")
     return Plan(
         compute=compute,
         time_limit_s=time_limit,
+        travel_s=travel_s,
         workers=workers,
         strategy=strategy,
         hint_key=requested.get("hint_key"),
@@ -155,6 +171,14 @@ def select_algorithm(state: JobState) -> JobState:
         requested["hint_key"] = default_hint  # written by CreateScheduledJob
     if state.kind == "repair":
         requested["repair_key"] = state.key("inputs", "repair.json")  # written by PrepareRepair
-    plan = choose_plan(profile_instance(instance), requested, get_settings(), engine_strategy(instance))
+    from flextime.travel.distances import has_travel_data
+
+    plan = choose_plan(
+        profile_instance(instance),
+        requested,
+        get_settings(),
+        engine_strategy(instance),
+        travel=state.kind == "generate" and has_travel_data(instance),
+    )
     plan_key = runtime.write_json(state.key("inputs", "plan.json"), plan.model_dump(mode="json"))
     return state.model_copy(update={"plan_key": plan_key, "compute": plan.compute})

@@ -27,7 +27,7 @@ def solver_params(plan: Plan, hint: Schedule | None) -> SolverParams:
     strategies = get_args(SolverParams.model_fields["strategy"].annotation)
     strategy = plan.strategy if plan.strategy in strategies else "auto"
     return SolverParams(
-        time_limit_s=plan.time_limit_s, workers=plan.workers, seed=0, hint=hint, strategy=strategy
+        time_limit_s=plan.solve_time_limit_s, workers=plan.workers, seed=0, hint=hint, strategy=strategy
     )
 
 

@@ -51,15 +51,15 @@ def try_improve(instance: Instance, schedule: Schedule, budget_s: float) -> Sche
 
 
 def travel_budget(state: JobState) -> float:
-    """Seconds for the improver: a share of the solve's time limit, capped."""
+    """Seconds for the improver: the plan's ``travel_s`` (reserved out of the job's time limit by
+    the selection agent); without a plan, the share of the default budget."""
     settings = get_settings()
     limit = settings.travel_budget_s
     if state.plan_key:
         from flextime.agents.algorithm_selection import Plan
 
-        limit = min(
-            limit, Plan.model_validate(runtime.read_json(state.plan_key)).time_limit_s * settings.travel_share
-        )
+        plan = Plan.model_validate(runtime.read_json(state.plan_key))
+        limit = plan.travel_s or min(limit, plan.time_limit_s * settings.travel_share)
     return max(0.5, limit)
 
 

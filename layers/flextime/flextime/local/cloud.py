@@ -47,7 +47,7 @@ def import_moto() -> None:
     path, no ``__init__`` executed); the stub is removed afterwards, so a later ``import moto.batch``
     runs the real ``__init__`` (reusing the already imported ``utils``). moto is pinned in
     constraints.txt; a moto upgrade that changes this import only makes start-up slower again."""
-    import moto  # noqa: F401 - moto.core first (mock_aws)
+    import moto  # moto.core first (mock_aws)
 
     if "moto.stepfunctions.parser.models" in sys.modules:
         return
@@ -156,6 +156,10 @@ class LocalCloud:
         self._started = True
         self.start_seconds = time.perf_counter() - began
         return self
+
+    def close(self) -> None:
+        """Stop the mock (waits for a background start first)."""
+        self.__exit__(None, None, None)
 
     def __exit__(self, *exc: object) -> None:
         if self._starter is not None:

@@ -52,7 +52,8 @@ def run_workflow(
     console: Console | None = None,
     workers: int | None = None,
 ) -> WorkflowRun:
-    """One job through generate-schedule inside an already started local cloud."""
+    """One job through generate-schedule in the local cloud (which may still be starting in the
+    background: the database and the workspace are prepared first, then ``cloud.ready()``)."""
     from flextime.agents.jobs import create_job, start_execution
     from flextime.agents.runtime import platform_tx
     from flextime.local.progress import follow
@@ -67,6 +68,7 @@ def run_workflow(
     options: dict[str, Any] = {"time_limit_s": time_limit}
     if workers:
         options["workers"] = workers
+    cloud.ready()
     store = S3ArtifactStore(cloud.bucket, client=cloud.client("s3"))
     state = create_job(
         pool,
