@@ -137,21 +137,31 @@ class Services:
         return self.event_publisher
 
 
-def services(request: Request) -> Services:
+# The dependencies are ``async def``: FastAPI runs a sync dependency in the thread pool, a hop per
+# dependency per request; these do no I/O (a token seen before is a dictionary lookup; only a new
+# token, whose verification may fetch the JWKS, goes to the thread pool).
+
+
+async def services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
 _bearer = HTTPBearer(auto_error=False, description="OIDC ID/access token (RS256)")
 
 
-def principal(
+async def principal(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     svc: Services = Depends(services),
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("a bearer token is required")
-    who = svc.verifier.verify(credentials.credentials)
+    cached = getattr(svc.verifier, "cached", None)
+    who = cached(credentials.credentials) if cached is not None else None
+    if who is None:
+        from fastapi.concurrency import run_in_threadpool
+
+        who = await run_in_threadpool(svc.verifier.verify, credentials.credentials)
     svc.limiter.check(who.user_id)
     request.state.principal = who
     return who
@@ -184,7 +194,7 @@ def allow(*roles: str) -> Callable[..., Ctx]:
     """Dependency: the caller's token must carry one of ``roles`` (checked again against the
     membership when the transaction opens)."""
 
-    def dependency(who: Principal = Depends(principal), svc: Services = Depends(services)) -> Ctx:
+    async def dependency(who: Principal = Depends(principal), svc: Services = Depends(services)) -> Ctx:
         if not who.roles & set(roles):
             raise Forbidden("your role may not do this")
         return Ctx(who, tuple(roles), svc)
