@@ -197,35 +197,60 @@ class PatternModel:
             return None
         return [[bool(solver.Value(v)) for v in row] for row in self.h]
 
+    def hint(self, pattern: list[list[bool]]) -> None:
+        """Start the next pattern search near ``pattern``."""
+        self.model.ClearHints()
+        for row, values in zip(self.h, pattern, strict=True):
+            for v, value in zip(row, values, strict=True):
+                self.model.AddHint(v, value)
+
     def exclude(self, pattern: list[list[bool]], cells: list[tuple[int, int]]) -> None:
         """No-good: the pattern values at ``cells`` (team, slot) do not all occur together again."""
         self.model.AddBoolOr([self.h[t][s].Not() if pattern[t][s] else self.h[t][s] for t, s in cells])
 
 
-def core(
-    session: Session, hard: BuiltModel, home: list[list[Any]], pattern: list[list[bool]], seconds: float
-) -> list[tuple[int, int]] | None:
-    """The (team, slot) cells of a pattern set that already make the game model infeasible (the
-    pattern as assumptions; CP-SAT's sufficient assumptions), or None when not found in time."""
+def cores(
+    session: Session,
+    hard: BuiltModel,
+    home: list[list[Any]],
+    pattern: list[list[bool]],
+    seconds: float,
+    max_cores: int = 12,
+) -> list[list[tuple[int, int]]]:
+    """Disjoint sets of (team, slot) cells of a pattern set that each make the game model
+    infeasible: the pattern as assumptions (presolve off, else presolve proves infeasibility
+    without a core), CP-SAT's sufficient assumptions, then again without the cells found."""
     model = hard.model.Clone()
     model.ClearObjective()
     where: dict[int, tuple[int, int]] = {}
+    lits: dict[int, Any] = {}
     for t, row in enumerate(home):
         for s, lit in enumerate(row):
             if isinstance(lit, int):
                 continue
             chosen = lit if pattern[t][s] else lit.Not()
             where[chosen.Index()] = (t, s)
-            model.AddAssumptions([chosen])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    # presolve would prove the infeasibility without a core (no sufficient assumptions)
-    solver.parameters.cp_model_presolve = False
-    solver.parameters.max_time_in_seconds = max(0.05, min(seconds, session.remaining()))
-    if solver.Solve(model) != cp_model.INFEASIBLE:
-        return None
-    cells = [where[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in where]
-    return cells or None
+            lits[chosen.Index()] = chosen
+    found: list[list[tuple[int, int]]] = []
+    deadline = session.elapsed() + seconds
+    while len(found) < max_cores and session.elapsed() < deadline - 0.05:
+        model.ClearAssumptions()
+        model.AddAssumptions(list(lits.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.max_time_in_seconds = max(
+            0.05, min(deadline - session.elapsed(), session.remaining())
+        )
+        if solver.Solve(model) != cp_model.INFEASIBLE:
+            break
+        core = [i for i in solver.SufficientAssumptionsForInfeasibility() if i in where]
+        if not core:
+            break
+        found.append([where[i] for i in core])
+        for i in core:
+            lits.pop(i, None)
+    return found
 
 
 def find_schedule(
@@ -266,16 +291,18 @@ def find_schedule(
         if status in ("OPTIMAL", "FEASIBLE"):
             stats["pattern_found_at_s"] = round(session.elapsed(), 2)
             return {key for key, v in hard.x.items() if solver.BooleanValue(v)}
-        cut = (
-            core(session, hard, home, pattern, min(attempt_s, until - session.elapsed()))
+        cuts = (
+            cores(session, hard, home, pattern, min(attempt_s, until - session.elapsed()))
             if status == "INFEASIBLE"
-            else None
+            else []
         )
         stats.setdefault("opponent_status", []).append(
-            f"{status}@{session.elapsed():.0f}s" + (f" cut {len(cut)}" if cut else "")
+            f"{status}@{session.elapsed():.0f}s cuts {[len(c) for c in cuts]}"
         )
-        # exclude this pattern set: the (t, s) pairs of the core if there is one, else all of it
-        pm.exclude(pattern, cut or [(t, s) for t in range(n) for s in range(n_slots)])
+        # exclude this pattern set: the cells of each core, else all of it
+        for cut in cuts or [[(t, s) for t in range(n) for s in range(n_slots)]]:
+            pm.exclude(pattern, cut)
+        pm.hint(pattern)
     return None
 
 
