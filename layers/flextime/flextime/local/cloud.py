@@ -280,13 +280,18 @@ class LocalCloud:
         """Inject a fault into the agent behind ``<stem>FunctionArn`` (tests)."""
         self.lambdas.inject(asl.function_name(stem), fault)
 
-    def wait(self, execution_arn: str, timeout: float = 300.0, poll: float = 0.05) -> dict[str, Any]:
+    def wait(
+        self, execution_arn: str, timeout: float = 300.0, poll: float = 0.05, max_poll: float = 0.25
+    ) -> dict[str, Any]:
+        """Poll until the execution ends (the interval grows from ``poll`` to ``max_poll``: each
+        poll is a moto request, CPU the in-process solver would otherwise have)."""
         sfn, deadline = self.client("stepfunctions"), time.monotonic() + timeout
         while True:
             described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
             if described["status"] in TERMINAL or time.monotonic() > deadline:
                 return described
             time.sleep(poll)
+            poll = min(max_poll, poll * 1.5)
 
     def history(self, execution_arn: str) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")
