@@ -83,33 +83,33 @@ def register(app: typer.Typer) -> None:
         """List the local workspace's jobs and their states."""
         from flextime.agents.runtime import platform_tx
         from flextime.local.workflow import prepare_database
-        from flextime.local.workspace import list_jobs, open_workspace
+        from flextime.local.workspace import open_workspace
+        from flextime.store.repositories.jobs import list_jobs
 
         pool, url = prepare_database()
         ws = open_workspace(pool, url)
         with platform_tx(ws.tenant) as tx:
-            rows = list_jobs(tx, limit)
+            rows = list_jobs(tx, limit=limit)
+        season_names = {season: scenario for scenario, season in ws.seasons.items()}
         table = Table("job", "season", "kind", "status", "created", "seconds", "version / cause")
-        for r in rows:
+        for job in rows:
             took = (
-                (r["finished_at"] - r["started_at"]).total_seconds()
-                if r["finished_at"] and r["started_at"]
+                (job.finished_at - job.started_at).total_seconds()
+                if job.finished_at and job.started_at
                 else None
             )
-            status = (
-                (r["error_code"] or "").lower() if r["error_code"] == "FAILED_INFEASIBLE" else r["status"]
-            )
+            status = "failed_infeasible" if job.error_code == "FAILED_INFEASIBLE" else job.status
             detail = (
-                f"v{r['result']['version']}"
-                if r["status"] == "succeeded" and r["result"]
-                else (r["error_cause"] or "")
+                f"v{job.result['version']}"
+                if job.status == "succeeded" and job.result and "version" in job.result
+                else (job.error_cause or "")
             )
             table.add_row(
-                str(r["id"])[:8],
-                r["season"],
-                r["kind"],
+                str(job.id)[:8],
+                season_names.get(str(job.season_id), str(job.season_id)[:8]),
+                job.kind,
                 status,
-                f"{r['created_at']:%Y-%m-%d %H:%M:%S}",
+                f"{job.created_at:%Y-%m-%d %H:%M:%S}",
                 f"{took:.1f}" if took is not None else "-",
                 detail[:60],
             )

@@ -11,7 +11,7 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from flextime.store.db import Tx, tenant_transaction
+from flextime.store.db import tenant_transaction
 from flextime.store.errors import StoreError
 from flextime.store.repositories import seasons, tenants
 
@@ -82,14 +82,3 @@ def season_for(
     saved[database_url] = asdict(ws)
     _path().write_text(json.dumps(saved, indent=2))
     return season.id
-
-
-def list_jobs(tx: Tx, limit: int = 50) -> list[dict[str, Any]]:
-    """The tenant's latest jobs (the jobs repository has no listing yet; a read-only query here)."""
-    return tx.execute(
-        "SELECT j.id, j.kind, j.status, j.error_code, j.error_cause, j.created_at, j.started_at,"
-        " j.finished_at, j.result, se.name AS season FROM jobs j"
-        " JOIN seasons se ON se.tenant_id = j.tenant_id AND se.id = j.season_id"
-        " ORDER BY j.created_at DESC LIMIT %s",
-        (limit,),
-    ).fetchall()

@@ -4,7 +4,7 @@ and the error cause. The job id is the correlation id everywhere."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, get_args
 
 from psycopg.types.json import Jsonb
 
@@ -45,6 +45,26 @@ def get_job(tx: Tx, job_id: uuid.UUID) -> Job:
     if row is None:
         raise NotFound("job", job_id)
     return Job.model_validate(row)
+
+
+def list_jobs(
+    tx: Tx,
+    season_id: uuid.UUID | None = None,
+    status: JobStatus | None = None,
+    limit: int = 50,
+) -> list[Job]:
+    """The tenant's jobs, newest first; optionally one season's and/or one status's (index
+    ``jobs_by_season``). ``limit`` is clamped to 1..500."""
+    if status is not None and status not in get_args(JobStatus):
+        raise ValueError(f"unknown job status {status!r}")
+    rows = tx.execute(
+        "SELECT * FROM jobs WHERE tenant_id = %(t)s"
+        " AND (%(season)s::uuid IS NULL OR season_id = %(season)s::uuid)"
+        " AND (%(status)s::text IS NULL OR status = %(status)s::text)"
+        " ORDER BY created_at DESC, id LIMIT %(limit)s",
+        {"t": tx.tenant_id, "season": season_id, "status": status, "limit": max(1, min(int(limit), 500))},
+    ).fetchall()
+    return [Job.model_validate(r) for r in rows]
 
 
 def mark_running(tx: Tx, job_id: uuid.UUID, execution_id: str) -> Job:
