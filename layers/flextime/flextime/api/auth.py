@@ -200,9 +200,13 @@ class TokenVerifier:
         raise Unauthorized("token issuer not trusted")
 
     def _check_audience(self, claims: dict[str, Any]) -> None:
-        # ID tokens carry `aud`; Cognito access tokens carry `client_id` instead.
-        aud = claims.get("aud", claims.get("client_id"))
-        audiences = aud if isinstance(aud, list) else [aud]
+        """ID tokens name the app client in ``aud``; Cognito access tokens have no ``aud`` and name
+        it in ``client_id`` (what API Gateway's JWT authorizer also checks). Either may match."""
+        use = claims.get("token_use")
+        if use is not None and use not in ("id", "access"):
+            raise Unauthorized("token_use must be id or access")
+        aud = claims.get("aud")
+        audiences = [*(aud if isinstance(aud, list) else [aud]), claims.get("client_id")]
         if self.settings.audience not in audiences:
             raise Unauthorized("token audience not accepted")
 
@@ -210,9 +214,20 @@ class TokenVerifier:
         s = self.settings
         try:
             user_id = uuid.UUID(str(claims.get(s.user_claim) or claims.get("sub")))
+        except ValueError as exc:
+            raise Unauthorized("token lacks a user id") from exc
+        if claims.get(s.tenant_claim) is None:
+            hint = (
+                " (Cognito access tokens carry it only when a pre-token-generation trigger (V2) adds it;"
+                " or send the ID token)"
+                if claims.get("token_use") == "access"
+                else ""
+            )
+            raise Unauthorized(f"token lacks the tenant claim {s.tenant_claim}{hint}")
+        try:
             tenant_id = uuid.UUID(str(claims[s.tenant_claim]))
-        except (KeyError, ValueError) as exc:
-            raise Unauthorized("token lacks a user or tenant") from exc
+        except ValueError as exc:
+            raise Unauthorized(f"the tenant claim {s.tenant_claim} is not a tenant id") from exc
         raw = claims.get(s.roles_claim) or []
         if isinstance(raw, str):
             raw = raw.replace(",", " ").split()
