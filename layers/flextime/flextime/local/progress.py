@@ -3,7 +3,6 @@ objective/bound from the job row's progress samples."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from typing import Any
@@ -17,20 +16,11 @@ from flextime.local.cloud import TERMINAL, LocalCloud
 
 
 def _states(history: list[dict[str, Any]]) -> list[tuple[str, str, float | None]]:
-    """(state, status, seconds) in order of entry."""
-    rows: dict[str, list[Any]] = {}
-    for event in history:
-        entered = event.get("stateEnteredEventDetails")
-        exited = event.get("stateExitedEventDetails")
-        ts: dt.datetime = event["timestamp"]
-        if entered:
-            rows[entered["name"]] = [entered["name"], "running", ts, None]
-        elif exited and exited["name"] in rows:
-            row = rows[exited["name"]]
-            row[1], row[3] = "done", (ts - row[2]).total_seconds()
-        elif event["type"] in ("TaskFailed", "TaskTimedOut", "LambdaFunctionFailed") and rows:
-            list(rows.values())[-1][1] = "failed" if event["type"] != "TaskTimedOut" else "timed out"
-    return [(r[0], r[1], r[3]) for r in rows.values()]
+    """(state, status, seconds) in order of entry (the same timeline the API serves:
+    :func:`flextime.agents.jobs.steps_from_history`)."""
+    from flextime.agents.jobs import steps_from_history
+
+    return [(s.step, s.status, s.seconds) for s in steps_from_history(history)]
 
 
 def _latest_sample(tenant_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any] | None:
@@ -46,7 +36,13 @@ def render(
     states: list[tuple[str, str, float | None]], sample: dict[str, Any] | None, elapsed: float
 ) -> Group:
     table = Table("state", "status", "time", box=None, pad_edge=False)
-    colours = {"done": "green", "running": "yellow", "failed": "red", "timed out": "red"}
+    colours = {
+        "succeeded": "green",
+        "running": "yellow",
+        "failed": "red",
+        "timed_out": "red",
+        "aborted": "red",
+    }
     for name, status, seconds in states:
         table.add_row(
             name, Text(status, style=colours.get(status, "")), f"{seconds:.2f} s" if seconds else ""
