@@ -25,7 +25,8 @@ def run_demo(*, out: Path, time_limit: float, console: Console, progress_console
         "scenario", "status", "feasible", "objective", "gap", "first feasible", "travel (mi)", "job", "files"
     )
     all_feasible = True
-    with LocalCloud() as cloud:
+    # The local cloud starts in the background while the first scenario loads and the database starts.
+    with LocalCloud(machines=["generate"]).start_in_background() as cloud:
         for info in scenarios.list_scenarios():
             instance = scenarios.load_builtin(info.name)
             if progress_console is not None:

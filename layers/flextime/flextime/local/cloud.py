@@ -6,8 +6,9 @@ bound to the in-process handlers, and both state machines created from the SAME 
         arn = cloud.state_machine_arns["generate"]
 
 Start-up is mostly imports (moto, botocore service models, the agents). ``start_in_background``
-runs it in a thread while the caller loads the scenario and starts the database; ``ready()`` (or
-entering the ``with``) waits for it. ``import_moto`` imports moto's Step Functions interpreter
+runs it in a thread while the caller loads the scenario and starts the database; ``ready()`` waits
+for it (``run_workflow`` calls it; entering the ``with`` starts synchronously unless a background
+start is under way). ``import_moto`` imports moto's Step Functions interpreter
 without ``moto.batch`` (which would pull in all of ``moto.ec2``, about 2 s, for one enum).
 """
 
@@ -102,7 +103,7 @@ class LocalCloud:
 
     # ---- lifecycle ----------------------------------------------------------------------
     def start_in_background(self) -> LocalCloud:
-        """Start (imports, mock, resources) in a thread; ``ready()`` / ``with`` waits for it."""
+        """Start (imports, mock, resources) in a thread; ``ready()`` waits for it."""
         if self._starter is None and not self._started:
             self._starter = threading.Thread(
                 target=self._start_quietly, name="local-cloud-start", daemon=True
@@ -129,6 +130,8 @@ class LocalCloud:
         return self
 
     def __enter__(self) -> LocalCloud:
+        if self._starter is not None:
+            return self  # starting in the background: whoever needs it calls ready()
         return self.ready()
 
     def start(self) -> LocalCloud:
