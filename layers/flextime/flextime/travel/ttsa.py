@@ -30,7 +30,7 @@ try:  # pragma: no cover - exercised either way depending on the environment
 except ImportError:  # pragma: no cover
     HAVE_NUMBA = False
 
-    def njit(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
         if args and callable(args[0]):
             return args[0]
         return lambda f: f
@@ -56,7 +56,7 @@ MOVE_NAMES = ("swap_homes", "swap_rounds", "swap_teams", "partial_swap_rounds", 
 
 
 @njit(cache=True)
-def team_cost(S, D, t, max_streak, no_repeat=1):  # type: ignore[no-untyped-def]
+def team_cost(S, D, t, max_streak, no_repeat=1):
     """(distance, violations) of team ``t``: travel from home through its games and back; one
     violation per game beyond ``max_streak`` in a home/away run, one per repeater (counted by
     both teams)."""
@@ -94,7 +94,7 @@ def team_cost(S, D, t, max_streak, no_repeat=1):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def schedule_cost(S, D, max_streak, no_repeat=1):  # type: ignore[no-untyped-def]
+def schedule_cost(S, D, max_streak, no_repeat=1):
     n = S.shape[0]
     dist = 0
     viol = 0
@@ -106,7 +106,7 @@ def schedule_cost(S, D, max_streak, no_repeat=1):  # type: ignore[no-untyped-def
 
 
 @njit(cache=True)
-def _fix_opponents(S, t, r):  # type: ignore[no-untyped-def]
+def _fix_opponents(S, t, r):
     v = S[t, r]
     if v > 0:
         S[v - 1, r] = -(t + 1)
@@ -115,7 +115,7 @@ def _fix_opponents(S, t, r):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
+def apply_move(S, move, a, b, c, touched):
     """Apply one move in place; marks the rows it changed in ``touched`` (int8 array, set to 1).
 
     move 0 swap_homes(a, b) | 1 swap_rounds(a, b) | 2 swap_teams(a, b) |
@@ -129,7 +129,7 @@ def apply_move(S, move, a, b, c, touched):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _apply(S, move, a, b, c, touched, inset, stack, rounds):  # type: ignore[no-untyped-def]
+def _apply(S, move, a, b, c, touched, inset, stack, rounds):
     """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop)."""
     n = S.shape[0]
     R = S.shape[1]
@@ -249,17 +249,17 @@ def _apply(S, move, a, b, c, touched, inset, stack, rounds):  # type: ignore[no-
 
 
 @njit(cache=True)
-def _penalised(dist, nbv, w):  # type: ignore[no-untyped-def]
+def _penalised(dist, nbv, w):
     return float(dist) + w * nbv
 
 
 @njit(cache=True)
-def seed_rng(seed):  # type: ignore[no-untyped-def]
+def seed_rng(seed):
     np.random.seed(seed)
 
 
 @njit(cache=True)
-def random_schedule(n):  # type: ignore[no-untyped-def]
+def random_schedule(n):
     """A random double round robin: circle method on a random team order, random round order in
     each half, random home/away per pair (the second half mirrors the first)."""
     half = n - 1
@@ -288,7 +288,7 @@ def random_schedule(n):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, iters):  # type: ignore[no-untyped-def]
+def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, iters):
     """Run ``iters`` TTSA iterations on ``S`` (state in ``sf``/``si``, see STATE_F/STATE_I);
     ``move_cdf`` is the cumulative probability of moves 0..4.
 
