@@ -6,8 +6,8 @@ hints the complete incumbent and lets CP-SAT re-optimise the neighbourhood for a
 hint is a solution of the sub-model, so a step never returns anything worse; the incumbent only
 changes to a solution at least as good (equal-cost moves are accepted, they diversify).
 
-Neighbourhoods (chosen at random, sizes adapted per kind: grow when CP-SAT solves the
-neighbourhood to optimality in time, shrink when it times out):
+Neighbourhoods (drawn at random weighted by their recent success, sizes adapted per kind: grow
+when CP-SAT solves the neighbourhood to optimality in time, shrink when it times out):
 
 - ``slots``: a window of consecutive slots (the games of the window may be re-arranged inside it);
 - ``spread``: a random set of slots anywhere in the season (swaps rounds that are far apart);
@@ -67,9 +67,11 @@ def improve(
     size.update(sizes or {})
     entries = [(h, a, s, v.Index()) for (h, a, s), v in built.x.items()]
     steps = improvements = 0
+    # kinds are drawn by their recent success (moving average of "improved", floor 0.1)
+    score = dict.fromkeys(kinds, 0.5)
     session.bound = max(0.0, session.bound or 0.0)  # every objective term is non-negative
     while session.remaining() > 0.3 and session.best.objective > session.bound:
-        kind = rng.choice(kinds)
+        kind = rng.choices(kinds, weights=[score[k] for k in kinds])[0]
         k = size[kind]
         free_slots, free_teams = _neighbourhood(kind, k, built, rng)
         values = session.best.values
@@ -92,8 +94,9 @@ def improve(
         steps += 1
         if status in ("OPTIMAL", "FEASIBLE"):
             session.offer(solver, True)
-        if session.best.objective < before:
-            improvements += 1
+        better = session.best.objective < before
+        improvements += better
+        score[kind] = max(0.1, 0.8 * score[kind] + 0.2 * better)
         if status == "OPTIMAL":
             if k >= limits[kind]:  # the whole model was free: the incumbent is optimal
                 session.proven_optimal = True
@@ -102,7 +105,14 @@ def improve(
         elif time.perf_counter() - t0 >= 0.9 * step_seconds:
             size[kind] = max(2, min(k - 1, round(k * 0.85)))
     if stats is not None:
-        stats.update({"lns_steps": steps, "lns_improving_steps": improvements, "lns_final_sizes": size})
+        stats.update(
+            {
+                "lns_steps": steps,
+                "lns_improving_steps": improvements,
+                "lns_final_sizes": size,
+                "lns_kind_scores": {k: round(v, 2) for k, v in score.items()},
+            }
+        )
 
 
 def run(
