@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { can, parseToken, primaryRole } from '../src/lib/auth'
 import { parseHash } from '../src/lib/router'
-import { gridCells, haversineKm, matchupMatrix, seasonSlots, teamRows, violationMarks } from '../src/lib/schedule'
+import { detailSlots, gridCells, haversineKm, matchupMatrix, seasonSlots, teamRows, violationMarks } from '../src/lib/schedule'
 import { applyOp, describeOp } from '../src/views/ScheduleView'
 import { mentionParts } from '../src/components/Comments'
 import { jobSteps, isInfeasible } from '../src/views/JobView'
@@ -75,6 +75,18 @@ describe('schedule computations', () => {
       [{ constraint_id: 'GA', type: 'GamesPerSlot', label: 'One game', hard: true, deviation: 1, cost: 0, detail: 'slot 1 (2026-09-12) has 2 games' }],
       [], GAMES, TEAMS.map((t) => t.id))
     expect([...marks.keys()].sort()).toEqual(['AAA|1', 'BBB|1', 'CCC|1', 'DDD|1'])
+  })
+  it('reads the slots of the validator details (lists, ranges, HOME-AWAY@slot)', () => {
+    expect([...detailSlots('team AAA plays 2 home games in the listed slots (slots 0 (2026-09-05),2 (2026-09-19)), max 1')!]).toEqual([0, 2])
+    expect([...detailSlots('team AAA: games per 2 slots max 1, exceeded in slots 1-2 (2)')!]).toEqual([1, 2])
+    expect([...detailSlots('team AAA plays 2 games against the listed teams (AAA-BBB@0, CCC-AAA@1), max 1')!]).toEqual([0, 1])
+    expect(detailSlots('the season has 3 rounds')).toBeNull()
+  })
+  it('does not outline every game when a violation names neither teams nor slots', () => {
+    const marks = violationMarks(
+      [{ constraint_id: 'X', type: 'SE1', label: 'Separation', hard: false, deviation: 1, cost: 1, detail: 'two meetings too close' }],
+      [], GAMES, TEAMS.map((t) => t.id))
+    expect(marks.size).toBe(0)
   })
 })
 

@@ -47,6 +47,8 @@ MATRIX = [
     ("GET", "/v1/schedules/{published}", None, {}, EVERYONE),
     ("GET", "/v1/schedules/{draft}", None, {}, STAFF),  # viewers: published versions only
     ("GET", "/v1/schedules/{published}/diff?against={draft}", None, {}, STAFF),
+    ("GET", "/v1/schedules/{published}/validation", None, {}, EVERYONE),
+    ("GET", "/v1/schedules/{draft}/validation", None, {}, STAFF),  # viewers: published only
     ("POST", "/v1/schedules/{random}/edits/preview", {"ops": OPS}, {}, EDITORS),
     ("POST", "/v1/schedules/{random}/edits", {"ops": OPS}, {"If-Match": f'"{R}.1"'}, EDITORS),
     ("POST", "/v1/schedules/{random}/drafts", None, {}, EDITORS),

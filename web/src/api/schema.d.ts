@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * Published Schedule
-         * @description The season's published schedule.
+         * @description The season's published schedule (``ETag``; ``If-None-Match`` -> 304).
          */
         get: operations["published_schedule_v1_seasons__season_id__schedule_get"];
         put?: never;
@@ -339,7 +339,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Schedule */
+        /**
+         * Get Schedule
+         * @description One version with its games (``ETag``: send it as If-Match to edit; ``If-None-Match`` -> 304).
+         */
         get: operations["get_schedule_v1_schedules__schedule_id__get"];
         put?: never;
         post?: never;
@@ -361,6 +364,27 @@ export interface paths {
          * @description Moved / flipped / added / removed games from ``schedule_id`` to ``against``.
          */
         get: operations["diff_v1_schedules__schedule_id__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{schedule_id}/validation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Validation
+         * @description Validate the version's games against its scenario (viewers: published versions only).
+         *     409 when the season has no scenario to validate against.
+         */
+        get: operations["validation_v1_schedules__schedule_id__validation_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -501,7 +525,8 @@ export interface paths {
         put?: never;
         /**
          * Alternatives
-         * @description Up to ``count`` alternative schedules for this version, with their differences.
+         * @description Up to ``count`` good schedules for this version's season and scenario that pairwise differ by
+         *     at least ``min_difference`` games, each compared with the others and with this version.
          */
         post: operations["alternatives_v1_schedules__schedule_id__alternatives_post"];
         delete?: never;
@@ -657,6 +682,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Template
+         * @description The template of ``kind`` (header and an example row; XLSX adds a notes sheet).
+         */
+        get: operations["import_template_v1_imports_templates__kind__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/seasons/{season_id}/imports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Import
+         * @description Validate the uploaded file against the season and commit it as one batch; any problem
+         *     rejects the whole file (422, ``problems`` lists file/sheet/row/column/message) and writes
+         *     nothing. School staff import only venue calendars and blackouts of their own school.
+         */
+        post: operations["upload_import_v1_seasons__season_id__imports__kind__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/seasons/{season_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import History
+         * @description The season's import batches, newest first.
+         */
+        get: operations["import_history_v1_seasons__season_id__imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{batch_id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback Import
+         * @description Restore the state before the batch exactly (newest batch of a season first; audited).
+         *     School staff roll back only their own batches of venue calendars or blackouts.
+         */
+        post: operations["rollback_import_v1_imports__batch_id__rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/seasons/{season_id}/imports/{import_id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Errors
+         * @description A short-lived download link to the annotated error file of a rejected import.
+         */
+        get: operations["import_errors_v1_seasons__season_id__imports__import_id__errors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{schedule_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Build the version's report (HTML, PDF, plots; compared with its parent version) and store it.
+         */
+        post: operations["generate_v1_schedules__schedule_id__report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{schedule_id}/report/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description A short-lived link to one report file, e.g. ``report.pdf`` or ``plots/travel.svg``.
+         */
+        get: operations["download_v1_schedules__schedule_id__report__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -718,18 +886,96 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AlternativeOut */
+        AlternativeOut: {
+            /** Rank */
+            rank: number;
+            /** Objective */
+            objective: number;
+            /** Solver Objective */
+            solver_objective?: number | null;
+            /**
+             * Soft Penalty
+             * @default 0
+             */
+            soft_penalty: number;
+            /** Travel */
+            travel?: number | null;
+            /**
+             * Breaks
+             * @default 0
+             */
+            breaks: number;
+            /** Violated Soft */
+            violated_soft?: string[];
+            /**
+             * Feasible
+             * @default true
+             */
+            feasible: boolean;
+            /** Differs From */
+            differs_from?: {
+                [key: string]: number;
+            };
+            /** Games Changed */
+            games_changed: number;
+            /**
+             * Seconds
+             * @default 0
+             */
+            seconds: number;
+            schedule: components["schemas"]["Schedule"];
+        };
         /** AlternativesIn */
         AlternativesIn: {
             /**
              * Count
+             * @description Schedules wanted (the first is the best one found)
              * @default 3
              */
             count: number;
             /**
              * Time Limit S
+             * @description Total solver time, split over the solves
              * @default 10
              */
             time_limit_s: number;
+            /**
+             * Tolerance
+             * @description Objective within best + tolerance x |best|
+             * @default 0.02
+             */
+            tolerance: number;
+            /**
+             * Min Difference
+             * @description Games each pair differs by (default: a tenth of the games)
+             */
+            min_difference?: number | null;
+        };
+        /** AlternativesOut */
+        AlternativesOut: {
+            /**
+             * Schedule Id
+             * Format: uuid
+             */
+            schedule_id: string;
+            /** Version */
+            version: number;
+            /** Requested */
+            requested: number;
+            /**
+             * Found
+             * @description Fewer than requested when no further one exists within the time limit
+             */
+            found: number;
+            /** Time Limit S */
+            time_limit_s: number;
+            /** Seconds */
+            seconds: number;
+            /** Comparison */
+            comparison: components["schemas"]["ComparisonRow"][];
+            /** Alternatives */
+            alternatives: components["schemas"]["AlternativeOut"][];
         };
         /** AuditEntry */
         AuditEntry: {
@@ -1297,6 +1543,34 @@ export interface components {
              */
             created_by: string;
         };
+        /** ComparisonRow */
+        ComparisonRow: {
+            /** Rank */
+            rank: number;
+            /** Objective */
+            objective: number;
+            /** Soft Penalty */
+            soft_penalty: number;
+            /** Travel */
+            travel?: number | null;
+            /** Breaks */
+            breaks: number;
+            /** Violated Soft */
+            violated_soft: number;
+            /** Violated Ids */
+            violated_ids: string;
+            /** Min Games Apart */
+            min_games_apart?: number | null;
+            /** Feasible */
+            feasible: boolean;
+            /** Seconds */
+            seconds: number;
+            /**
+             * Games Changed
+             * @description Games (home, away, slot) of this alternative not in the version
+             */
+            games_changed: number;
+        };
         /**
          * DatePairing
          * @description Dated play: a team in ``teams`` (empty = all) that plays on a ``first`` weekday plays its
@@ -1583,6 +1857,26 @@ export interface components {
             /** Max */
             max: number;
         };
+        /**
+         * Game
+         * @description One scheduled game. ``venue`` defaults to the home team's venue; locked games are never
+         *     moved by the engine.
+         */
+        Game: {
+            /** Home */
+            home: string;
+            /** Away */
+            away: string;
+            /** Slot */
+            slot: number;
+            /** Venue */
+            venue?: string | null;
+            /**
+             * Locked
+             * @default false
+             */
+            locked: boolean;
+        };
         /** GameChangeOut */
         GameChangeOut: {
             /**
@@ -1715,6 +2009,68 @@ export interface components {
             min_home: number;
             /** Max Home */
             max_home?: number | null;
+        };
+        /** ImportBatch */
+        ImportBatch: {
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Season Id */
+            season_id?: string | null;
+            /** Kind */
+            kind: string;
+            /** Source Key */
+            source_key?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "rolled_back";
+            /** Counts */
+            counts?: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Rolled Back At */
+            rolled_back_at?: string | null;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /**
+             * Import Id
+             * Format: uuid
+             */
+            import_id: string;
+            /** Kind */
+            kind: string;
+            /** File */
+            file: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "rejected" | "valid";
+            /** Rows */
+            rows: number;
+            /** Problems */
+            problems?: components["schemas"]["Problem"][];
+            batch?: components["schemas"]["ImportBatch"] | null;
+            /**
+             * Errors Url
+             * @description The annotated error file (rejected imports)
+             */
+            errors_url?: string | null;
         };
         /** Job */
         Job: {
@@ -2171,6 +2527,41 @@ export interface components {
              */
             max_meetings: number;
         };
+        /**
+         * Problem
+         * @description The problem+json body (RFC 9457); extension members beside the standard ones.
+         */
+        Problem: {
+            /**
+             * Type
+             * @description URI naming the problem type
+             */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+            /**
+             * Instance
+             * @default
+             */
+            instance: string;
+            /**
+             * Errors
+             * @description Field errors (validation only)
+             * @default null
+             */
+            errors: {
+                [key: string]: unknown;
+            }[] | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReadIn */
         ReadIn: {
             /** Ids */
@@ -2242,6 +2633,24 @@ export interface components {
              * @default 60
              */
             time_limit_s: number;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /**
+             * Schedule Id
+             * Format: uuid
+             */
+            schedule_id: string;
+            /** Version */
+            version: number;
+            /** Files */
+            files: {
+                [key: string]: string;
+            };
+            /** Seconds */
+            seconds: {
+                [key: string]: number;
+            };
         };
         /**
          * RequiredMatchup
@@ -2433,6 +2842,19 @@ export interface components {
             scenario: components["schemas"]["Scenario"];
             /** Constraints */
             constraints: components["schemas"]["StoredConstraint"][];
+        };
+        /**
+         * Schedule
+         * @description A (possibly partial) assignment of games to slots for one instance.
+         */
+        Schedule: {
+            /**
+             * Instance
+             * @default
+             */
+            instance: string;
+            /** Games */
+            games?: components["schemas"]["Game"][];
         };
         /** ScheduleOut */
         ScheduleOut: {
@@ -2659,6 +3081,56 @@ export interface components {
             ctx?: Record<string, never>;
         };
         /**
+         * ValidationOut
+         * @description The independent validator's verdict on a stored version (``flextime.validate``), measured
+         *     against its scenario as it is now (constraints enabled now, the scenario's objective).
+         */
+        ValidationOut: {
+            /**
+             * Schedule Id
+             * Format: uuid
+             */
+            schedule_id: string;
+            /** Version */
+            version: number;
+            /**
+             * Scenario Id
+             * Format: uuid
+             */
+            scenario_id: string;
+            /** Feasible */
+            feasible: boolean;
+            /**
+             * Infeasibility
+             * @description Hard weight x deviation, plus one per structural problem
+             */
+            infeasibility: number;
+            /**
+             * Objective
+             * @description Soft penalty (when counted) + travel_weight x travel
+             */
+            objective: number;
+            /** Soft Penalty */
+            soft_penalty: number;
+            /**
+             * Travel Total
+             * @description None: the instance has no travel data
+             */
+            travel_total?: number | null;
+            /** Travel By Team */
+            travel_by_team?: {
+                [key: string]: number;
+            };
+            /** Breaks By Team */
+            breaks_by_team?: {
+                [key: string]: number;
+            };
+            /** Structural */
+            structural?: string[];
+            /** Violations */
+            violations?: components["schemas"]["Violation"][];
+        };
+        /**
          * Venue
          * @description A stadium or arena (or a neutral site).
          */
@@ -2824,41 +3296,6 @@ export interface components {
              * @default
              */
             detail: string;
-        };
-        /**
-         * Problem
-         * @description The problem+json body (RFC 9457); extension members beside the standard ones.
-         */
-        Problem: {
-            /**
-             * Type
-             * @description URI naming the problem type
-             */
-            type: string;
-            /** Title */
-            title: string;
-            /** Status */
-            status: number;
-            /**
-             * Detail
-             * @default
-             */
-            detail: string;
-            /**
-             * Instance
-             * @default
-             */
-            instance: string;
-            /**
-             * Errors
-             * @description Field errors (validation only)
-             * @default null
-             */
-            errors: {
-                [key: string]: unknown;
-            }[] | null;
-        } & {
-            [key: string]: unknown;
         };
     };
     responses: never;
@@ -5083,6 +5520,13 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleOut"];
                 };
             };
+            /** @description Not modified (If-None-Match named the current ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -5162,6 +5606,13 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleOut"];
                 };
             };
+            /** @description Not modified (If-None-Match named the current ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -5239,6 +5690,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DiffOut"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validation_v1_schedules__schedule_id__validation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationOut"];
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -5897,7 +6424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AlternativesOut"];
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -6781,6 +7308,607 @@ export interface operations {
                     "application/xml": string;
                     "text/calendar": string;
                 };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template_v1_imports_templates__kind__get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                kind: "venues" | "teams" | "venue_calendar" | "blackouts" | "constraints" | "schedule";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_import_v1_seasons__season_id__imports__kind__post: {
+        parameters: {
+            query: {
+                /** @description The file's name (.csv or .xlsx) */
+                filename: string;
+                /** @description Target scenario (constraints) */
+                scenario_id?: string | null;
+                /** @description Validate only */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                season_id: string;
+                kind: "venues" | "teams" | "venue_calendar" | "blackouts" | "constraints" | "schedule";
+            };
+            cookie?: never;
+        };
+        /** @description The file's bytes (CSV in UTF-8 or an XLSX workbook); not multipart. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_history_v1_seasons__season_id__imports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                season_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportBatch"][];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollback_import_v1_imports__batch_id__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_errors_v1_seasons__season_id__imports__import_id__errors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                season_id: string;
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generate_v1_schedules__schedule_id__report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_v1_schedules__schedule_id__report__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or invalid bearer token */
             401: {

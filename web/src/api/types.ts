@@ -69,11 +69,5 @@ export interface Explanation {
   }[]
 }
 
-/** Full validation of a version (GET /v1/schedules/{id}/validation, when the API offers it). */
-export interface ValidationReport {
-  feasible: boolean
-  infeasibility: number
-  objective: number
-  violations: Violation[]
-  travel_total?: number
-}
+/** Full validation of a stored version (GET /v1/schedules/{id}/validation). */
+export type ValidationReport = S['ValidationOut']

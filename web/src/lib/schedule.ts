@@ -148,6 +148,24 @@ function constraintScope(c: AnyConstraint | undefined): { teams: Set<string> | n
 }
 
 /**
+ * The slots a validator detail names: "slot 3 (2026-09-19)", "slots 3 (…),5 (…)", "slots 2-4" and
+ * games as "HOME-AWAY@slot". Null when it names none.
+ */
+export function detailSlots(detail: string): Set<number> | null {
+  const found = new Set<number>()
+  for (const m of detail.matchAll(/\bslots?\s+((?:\d+(?:\s*\([^)]*\))?(?:\s*-\s*\d+)?(?:\s*\(\d+\))?\s*,?\s*)+)/gi)) {
+    for (const part of m[1].replace(/\([^)]*\)/g, '').split(',')) {
+      const range = part.trim().match(/^(\d+)(?:\s*-\s*(\d+))?$/)
+      if (!range) continue
+      const lo = Number(range[1]), hi = range[2] !== undefined ? Number(range[2]) : lo
+      for (let i = lo; i <= Math.min(hi, lo + 400); i++) found.add(i)
+    }
+  }
+  for (const m of detail.matchAll(/\b[\w.-]+-[\w.]+@(\d+)\b/g)) found.add(Number(m[1]))
+  return found.size ? found : null
+}
+
+/**
  * Where violations show on the grid: "team|slot" -> marks. A violation marks the cells of the
  * teams and slots its constraint names, narrowed to the teams and dates its detail mentions.
  * `focus` games (e.g. the game being moved) are always marked.
@@ -168,10 +186,11 @@ export function violationMarks(
     const scope = constraintScope(byId.get(v.constraint_id))
     const mentioned = new Set(teamIds.filter((t) => new RegExp(`\\b${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(v.detail ?? '')))
     const teams = mentioned.size ? mentioned : scope.teams
-    const slotNums = new Set<number>()
-    for (const s of (v.detail ?? '').matchAll(/slot\s*(\d+)/gi)) slotNums.add(Number(s[1]))
-    const slots = slotNums.size ? slotNums : scope.slots
+    const slots = detailSlots(v.detail ?? '') ?? scope.slots
     let hit = false
+    // nothing names teams or slots (e.g. a viewer, who does not read the scenario's constraints):
+    // the violation stays in the figures instead of outlining every game
+    if (!teams && !slots) { for (const g of focus) { add(g.home, g.slot, m); add(g.away, g.slot, m) } continue }
     for (const g of games) {
       if (slots && !slots.has(g.slot)) continue
       for (const t of [g.home, g.away]) if (!teams || teams.has(t)) { add(t, g.slot, m); hit = true }

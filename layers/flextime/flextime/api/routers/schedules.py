@@ -33,7 +33,8 @@ from flextime.store.db import Tx
 from flextime.store.errors import ConcurrencyError, TenantAccessError
 from flextime.store.errors import NotFound as StoreNotFound
 from flextime.store.records import ScheduledGame, ScheduleVersion
-from flextime.store.repositories import schedules, seasons
+from flextime.store.repositories import scenarios, schedules, seasons
+from flextime.validate.report import Violation
 
 router = APIRouter(prefix="/v1", tags=["schedules"])
 
@@ -77,6 +78,24 @@ class GameChangeOut(BaseModel):
     to_slot: int | None = None
     from_date: str | None = None
     to_date: str | None = None
+
+
+class ValidationOut(BaseModel):
+    """The independent validator's verdict on a stored version (``flextime.validate``), measured
+    against its scenario as it is now (constraints enabled now, the scenario's objective)."""
+
+    schedule_id: uuid.UUID
+    version: int
+    scenario_id: uuid.UUID
+    feasible: bool
+    infeasibility: int = Field(description="Hard weight x deviation, plus one per structural problem")
+    objective: int = Field(description="Soft penalty (when counted) + travel_weight x travel")
+    soft_penalty: int
+    travel_total: int | None = Field(None, description="None: the instance has no travel data")
+    travel_by_team: dict[str, int] = Field(default_factory=dict)
+    breaks_by_team: dict[str, int] = Field(default_factory=dict)
+    structural: list[str] = Field(default_factory=list)
+    violations: list[Violation] = Field(default_factory=list)
 
 
 class DiffOut(BaseModel):
@@ -202,6 +221,32 @@ def diff(
         old, new = schedules.list_games(tx, base.id), schedules.list_games(tx, other.id)
     changes = diff_schedules(instance, Schedule(games=list(old)), Schedule(games=list(new)))
     return DiffOut(base=base.id, other=other.id, changes=[GameChangeOut(**c.model_dump()) for c in changes])
+
+
+@router.get("/schedules/{schedule_id}/validation", response_model=ValidationOut)
+def validation(schedule_id: uuid.UUID, ctx: Ctx = Depends(allow(*EVERYONE))) -> ValidationOut:
+    """Validate the version's games against its scenario (viewers: published versions only).
+    409 when the season has no scenario to validate against."""
+    from flextime.domain import Schedule
+    from flextime.validate import validate
+
+    with ctx.tx() as tx:
+        version = visible(ctx, tx, schedule_id)
+        try:
+            scenario = (
+                scenarios.get_scenario(tx, version.scenario_id)
+                if version.scenario_id
+                else queries.default_scenario(tx, version.season_id)
+            )
+        except StoreNotFound as exc:
+            raise Conflict("the season has no scenario to validate against") from exc
+        instance = queries.assemble_instance(tx, version.season_id, scenario.id)
+        games = schedules.list_games(tx, version.id)
+    report = validate(instance, Schedule(instance=instance.name, games=list(games)))
+    return ValidationOut(
+        schedule_id=version.id, version=version.version, scenario_id=scenario.id,
+        **report.model_dump(exclude={"instance"}),
+    )  # fmt: skip
 
 
 def _edited(tx: Tx, version: ScheduleVersion, body: EditsIn) -> tuple[list[ScheduledGame], EditOutcome]:
