@@ -46,3 +46,52 @@ def test_validation_of_a_draft_is_refused_to_viewers_and_unknown_ids_are_404(cli
     assert draft.status_code == 403
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+# ---- dev sign-in ---------------------------------------------------------------------------------
+
+
+def test_dev_sign_in_mints_a_working_token_when_the_local_key_is_trusted(client, world):
+    # Given the app as `flextime serve` builds it (trust_local_key on)
+    info = client.get("/v1/dev/sign-in")
+    # When the SPA's one-click sign-in asks for a scheduler of big12 (no bearer token needed)
+    r = client.post("/v1/dev/token", json={"role": "scheduler", "tenant": "big12"})
+    # Then it gets a token the API accepts, for the seeded scheduler
+    assert info.status_code == 200 and "big12" in info.json()["tenants"], info.text
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["tenant_id"] == world.big12.tenant_id
+    assert body["user_id"] == str(world.big12.user_for("scheduler"))
+    seasons = client.get("/v1/seasons", headers={"Authorization": f"Bearer {body['token']}"})
+    assert seasons.status_code == 200, seasons.text
+    drafts = client.get(
+        f"/v1/schedules/{world.draft_id}", headers={"Authorization": f"Bearer {body['token']}"}
+    )
+    assert drafts.status_code == 200
+
+
+def test_dev_sign_in_refuses_bad_roles_and_unknown_tenants(client):
+    bad_role = client.post("/v1/dev/token", json={"role": "root", "tenant": "big12"})
+    unknown = client.post("/v1/dev/token", json={"role": "viewer", "tenant": "nowhere"})
+    bad_school = client.post("/v1/dev/token", json={"role": "school_staff", "school": "XYZ"})
+    assert bad_role.status_code == 422
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+    assert bad_school.status_code == 404
+
+
+def test_dev_sign_in_is_absent_without_the_local_key_and_never_in_the_openapi(settings, pool, aws, client):
+    from fastapi.testclient import TestClient
+
+    from flextime.api.app import create_app
+
+    # Given an app as AWS runs it (trust_local_key off)
+    aws_settings = settings.model_copy(update={"trust_local_key": False, "issuer": "https://idp.example"})
+    with TestClient(create_app(aws_settings, pool_factory=lambda: pool), raise_server_exceptions=False) as c:
+        # When the dev routes are called
+        info, token = c.get("/v1/dev/sign-in"), c.post("/v1/dev/token", json={"role": "scheduler"})
+        spec = c.get("/v1/openapi.json").json()
+    # Then 404 problem+json; and neither app documents them
+    assert info.status_code == token.status_code == 404
+    assert token.headers["content-type"] == "application/problem+json"
+    assert not [p for p in spec["paths"] if p.startswith("/v1/dev")]
+    assert not [p for p in client.get("/v1/openapi.json").json()["paths"] if p.startswith("/v1/dev")]

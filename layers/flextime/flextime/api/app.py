@@ -21,6 +21,7 @@ from flextime.api.routers import (
     alternatives,
     audit,
     comments,
+    dev_auth,
     exports,
     imports,
     jobs,
@@ -90,6 +91,9 @@ def create_app(
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    if settings.trust_local_key:
+        # the SPA's one-click demo sign-in (local serving only; not in the OpenAPI): 404 otherwise
+        app.include_router(dev_auth.router)
 
     @app.get("/v1/health", tags=["meta"])
     def health() -> dict[str, str]:

@@ -1,13 +1,10 @@
 """Local development sign-in for the SPA: mints a bearer token exactly like ``flextime token``
 for a seeded demo tenant's user of the chosen role.
 
-Only for local serving: include this router only when the app trusts the local signing key
-(``settings.trust_local_key``, as ``flextime serve`` does), never in AWS::
-
-    if settings.trust_local_key:
-        app.include_router(dev_auth.router)
-
-Every handler checks the setting again, so an accidental include still answers 404."""
+Only for local serving: ``create_app`` includes this router only when the app trusts the local
+signing key (``settings.trust_local_key``, as ``flextime serve`` does), never in AWS; the paths
+are not in the OpenAPI. Every handler checks the setting again, so an accidental include still
+answers 404."""
 
 from __future__ import annotations
 
@@ -74,8 +71,8 @@ def dev_token(body: DevTokenIn, svc: Services = Depends(services)) -> DevTokenOu
         raise NotFound(f"no seeded tenant {body.tenant!r}")
     try:
         user = entry.user_for(body.role, body.school)
-    except KeyError as exc:
-        raise NotFound(str(exc)) from exc
+    except (KeyError, StopIteration) as exc:  # no such role/school seeded for the tenant
+        raise NotFound(str(exc) or f"no seeded {body.role} in {body.tenant}") from exc
     import uuid
 
     ttl = dt.timedelta(minutes=body.ttl_minutes)
