@@ -7,6 +7,7 @@ import { mentionParts } from '../src/components/Comments'
 import { jobSteps, isInfeasible } from '../src/views/JobView'
 import { solveRequest } from '../src/views/SolveDialog'
 import { CALENDAR, CONSTRAINTS, GAMES, TEAMS, VENUES, fakeToken, job } from './fixtures'
+import type { JobStep } from '../src/api/types'
 
 describe('auth', () => {
   it('reads roles, tenant and expiry from a Cognito-shaped token', () => {
@@ -109,9 +110,25 @@ describe('jobs', () => {
     const failed = jobSteps(job({ status: 'failed', progress: [], plan: {}, started_at: null, error_code: 'InstanceInfeasible' }))
     expect(failed.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending'])
   })
-  it('prefers the execution history when the API sends it', () => {
-    const steps = [{ name: 'SelectAlgorithm', status: 'done' as const }]
-    expect(jobSteps({ ...job(), steps } as never)).toEqual(steps)
+  it('prefers the execution history when the API sends it (GET /v1/jobs/{id} steps)', () => {
+    const at = '2026-01-01T00:00:02Z'
+    const h = (step: string, type: string, status: JobStep['status'], extra: Partial<JobStep> = {}): JobStep =>
+      ({ step, type, status, started_at: at, ended_at: at, seconds: 0.5, attempts: type === 'Task' ? 1 : 0, error: null, cause: null, ...extra })
+    const steps = jobSteps(job({ status: 'failed', steps: [
+      h('RecordExecution', 'Pass', 'succeeded'), h('LoadScenario', 'Task', 'succeeded'),
+      h('SelectAlgorithm', 'Task', 'succeeded', { attempts: 2 }), h('ChooseCompute', 'Choice', 'succeeded'),
+      h('SolveInLambda', 'Task', 'failed', { error: 'NoScheduleFound', cause: 'no schedule within 5 s' }),
+      h('MarkFailed', 'Task', 'succeeded'), h('JobFailed', 'Fail', 'failed', { ended_at: null, seconds: null }),
+    ] }))
+    expect(steps.map((s) => [s.name, s.status])).toEqual([
+      ['Queued', 'done'], ['Load the scenario', 'done'], ['Select algorithm', 'done'], ['Solve', 'failed'],
+      ['Record the failure', 'done'], ['Job Failed', 'failed'],
+    ])
+    expect(steps[2].attempts).toBe(2)
+    expect(steps[3].detail).toBe('no schedule within 5 s')
+    // before the execution exists (steps []) or when the history is unreadable (null): from the job row
+    expect(jobSteps(job({ steps: [] })).map((s) => s.name)).toEqual(['Queued', 'Select algorithm', 'Solve', 'Validate & save version'])
+    expect(jobSteps(job({ steps: null })).length).toBe(4)
   })
   it('recognises infeasibility', () => {
     expect(isInfeasible(job({ status: 'failed', error_code: 'InstanceInfeasible' }))).toBe(true)

@@ -95,3 +95,63 @@ def test_dev_sign_in_is_absent_without_the_local_key_and_never_in_the_openapi(se
     assert token.headers["content-type"] == "application/problem+json"
     assert not [p for p in spec["paths"] if p.startswith("/v1/dev")]
     assert not [p for p in client.get("/v1/openapi.json").json()["paths"] if p.startswith("/v1/dev")]
+
+
+# ---- the job's step timeline ---------------------------------------------------------------------
+
+
+def test_a_job_carries_its_step_timeline_from_the_execution_history(client, headers, world, aws):
+    # Given a job whose execution was started (moto's Step Functions, the job named after it)
+    posted = client.post(
+        "/v1/jobs", json={"season_id": str(world.season_id), "time_limit_s": 5}, headers=headers["scheduler"]
+    )
+    assert posted.status_code == 202, posted.text
+    job_id = posted.json()["id"]
+    # When the job is read
+    r = client.get(f"/v1/jobs/{job_id}", headers=headers["school_staff"])
+    # Then `steps` is the execution history as flextime.agents.jobs.job_steps reads it
+    assert r.status_code == 200, r.text
+    from flextime.agents.jobs import execution_arn, job_steps
+
+    expected = job_steps(aws["sfn"], execution_arn(aws["arns"]["generate"], job_id))
+    steps = r.json()["steps"]
+    assert isinstance(steps, list) and steps
+    assert [s["step"] for s in steps] == [s.step for s in expected]
+    for s in steps:
+        assert {"step", "type", "status", "started_at", "ended_at", "seconds", "attempts"} <= s.keys()
+
+
+def test_a_job_without_an_execution_has_no_steps_and_a_broken_history_still_answers(
+    settings, pool, world, token, aws
+):
+    from fastapi.testclient import TestClient
+
+    from flextime.api.app import create_app
+    from flextime.api.deps import StepFunctionsLauncher
+
+    class Unreadable(StepFunctionsLauncher):
+        def steps(self, job):
+            raise RuntimeError("ThrottlingException")
+
+    auth = {"Authorization": f"Bearer {token('scheduler')}"}
+    body = {"season_id": str(world.season_id), "time_limit_s": 5}
+    # Given a job row naming an execution that does not exist
+    quiet = StepFunctionsLauncher(sfn_client=aws["sfn"], artifact_store=aws["store"])
+    with TestClient(create_app(settings, pool_factory=lambda: pool, launcher=quiet)) as c:
+        job_id = c.post("/v1/jobs", json=body, headers=auth).json()["id"]
+        missing = c.get(f"/v1/jobs/{uuid.uuid4()}", headers=auth)
+    from flextime.agents.jobs import execution_arn
+    from flextime.store.db import tenant_transaction
+
+    never = execution_arn(aws["arns"]["generate"], uuid.uuid4())
+    with tenant_transaction(pool, uuid.UUID(world.big12.tenant_id), world.big12.user_for("scheduler")) as tx:
+        tx.execute("UPDATE jobs SET execution_id = %s WHERE id = %s", (never, job_id))
+    # When it is read through the real launcher, and through one whose history read fails
+    with TestClient(create_app(settings, pool_factory=lambda: pool, launcher=quiet)) as c:
+        none = c.get(f"/v1/jobs/{job_id}", headers=auth)
+    with TestClient(create_app(settings, pool_factory=lambda: pool, launcher=Unreadable())) as c:
+        broken = c.get(f"/v1/jobs/{job_id}", headers=auth)
+    # Then no steps yet ([]), or unknown (null) with the job still answered; unknown jobs 404
+    assert none.status_code == 200 and none.json()["steps"] == [], none.text
+    assert broken.status_code == 200 and broken.json()["steps"] is None
+    assert missing.status_code == 404

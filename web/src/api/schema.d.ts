@@ -284,7 +284,8 @@ export interface paths {
         };
         /**
          * Get Job
-         * @description Status, progress samples (objective, bound, gap over time), plan, result and error cause.
+         * @description Status, progress samples (objective, bound, gap over time), plan, result, error cause and
+         *     the step timeline (``steps``: one entry per workflow state entered).
          */
         get: operations["get_job_v1_jobs__job_id__get"];
         put?: never;
@@ -2145,6 +2146,111 @@ export interface components {
             time_limit_s: number;
             /** Workers */
             workers?: number | null;
+        };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Tenant Id
+             * Format: uuid
+             */
+            tenant_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Season Id
+             * Format: uuid
+             */
+            season_id: string;
+            /** Scenario Id */
+            scenario_id?: string | null;
+            /** Kind */
+            kind: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** Execution Id */
+            execution_id?: string | null;
+            /** Plan */
+            plan?: {
+                [key: string]: unknown;
+            };
+            /** Progress */
+            progress?: {
+                [key: string]: unknown;
+            }[];
+            /** Result */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Code */
+            error_code?: string | null;
+            /** Error Cause */
+            error_cause?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Steps
+             * @description The workflow's states in the order entered (Step Functions' execution history; [] before the execution exists; null when the history could not be read).
+             */
+            steps?: components["schemas"]["JobStep"][] | null;
+        };
+        /**
+         * JobStep
+         * @description One state the execution entered (a state entered twice, e.g. the venue re-solve, is two steps).
+         */
+        JobStep: {
+            /**
+             * Step
+             * @description The state's name (LoadScenario, SolveInLambda, ...).
+             */
+            step: string;
+            /**
+             * Type
+             * @description Task, Choice, Pass, Fail, Succeed, ...
+             */
+            type: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "timed_out" | "aborted";
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at?: string | null;
+            /** Seconds */
+            seconds?: number | null;
+            /**
+             * Attempts
+             * @description Task attempts (1 + retries); 0 for states that run no task.
+             * @default 0
+             */
+            attempts: number;
+            /**
+             * Error
+             * @description Error name when the step did not succeed.
+             */
+            error?: string | null;
+            /**
+             * Cause
+             * @description Human cause (a Lambda error's message; never a stack trace).
+             */
+            cause?: string | null;
         };
         /** LockOp */
         LockOp: {
@@ -5356,7 +5462,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Job"];
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description Missing or invalid bearer token */

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { api } from '../api/client'
-import type { Explanation, Job, ProgressSample } from '../api/types'
+import type { Explanation, Job, JobStep, ProgressSample } from '../api/types'
 import { can, type Session } from '../lib/auth'
 import { useInterval, useLoad } from '../lib/hooks'
 import { href } from '../lib/router'
@@ -13,17 +13,56 @@ export interface Step {
   status: 'done' | 'running' | 'failed' | 'pending'
   at?: string | null
   seconds?: number | null
+  attempts?: number
+  detail?: string | null
+}
+
+/** Workflow states shown on the timeline with their words (the others keep their name, split). */
+const STATE_WORDS: Record<string, string> = {
+  CreateScheduledJob: 'Create the scheduled job',
+  LoadScenario: 'Load the scenario',
+  CheckConstraints: 'Check the constraints',
+  Explain: 'Explain the conflict',
+  SelectAlgorithm: 'Select algorithm',
+  PrepareRepair: 'Prepare the repair',
+  SolveInLambda: 'Solve',
+  SolveOnFargate: 'Solve (container)',
+  CollectSolution: 'Collect the solution',
+  OptimizeTravel: 'Optimize travel',
+  CheckVenues: 'Check venues',
+  PersistSchedule: 'Validate & save version',
+  PublishScheduleGenerated: 'Announce the schedule',
+  MarkFailed: 'Record the failure',
+}
+const STEP_STATUS: Record<JobStep['status'], Step['status']> = {
+  running: 'running', succeeded: 'done', failed: 'failed', timed_out: 'failed', aborted: 'failed',
+}
+
+/** The API's execution history (`job.steps`) as timeline steps: the states that do work (Tasks)
+ *  and the failure ends; routing states (Pass, Choice) and the final Succeed are left out. */
+export function historySteps(steps: JobStep[]): Step[] {
+  return steps
+    .filter((s) => s.type === 'Task' || s.type === 'Fail')
+    .map((s) => ({
+      name: STATE_WORDS[s.step] ?? s.step.replace(/([a-z])([A-Z])/g, '$1 $2'),
+      status: STEP_STATUS[s.status] ?? 'running',
+      at: s.started_at,
+      seconds: s.seconds ?? null,
+      attempts: s.attempts,
+      detail: s.status === 'succeeded' ? null : s.cause || s.error || null,
+    }))
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled'])
 
 /**
- * The state machine's steps. The job's `steps` (when the API sends the execution history) win;
- * otherwise they are derived from the job row: queued, plan chosen, solving (progress), persisted.
+ * The state machine's steps: the job's `steps` (the execution history, GET /v1/jobs/{id}) when
+ * the API has them; otherwise (not started yet, history unreadable) derived from the job row:
+ * queued, plan chosen, solving (progress), persisted.
  */
 export function jobSteps(job: Job): Step[] {
-  const given = (job as unknown as { steps?: Step[] }).steps
-  if (Array.isArray(given) && given.length) return given
+  const given = historySteps(job.steps ?? [])
+  if (given.length) return [{ name: 'Queued', status: 'done', at: job.created_at }, ...given]
   const final = FINAL.has(job.status)
   const failed = job.status === 'failed' || job.status === 'cancelled'
   const progress = (job.progress ?? []) as ProgressSample[]
@@ -54,11 +93,13 @@ export function isInfeasible(job: Job): boolean {
 export function Timeline({ steps }: { steps: Step[] }) {
   return (
     <ol className="timeline" aria-label="Workflow steps">
-      {steps.map((s) => (
-        <li key={s.name} className={`step step-${s.status}`}>
+      {steps.map((s, i) => (
+        <li key={`${i}:${s.name}`} className={`step step-${s.status}`}>
           <span className="step-name">{s.name}</span> <span className="step-status">{s.status}</span>
           {s.at && <time className="muted small" dateTime={s.at}> {new Date(s.at).toLocaleTimeString()}</time>}
           {typeof s.seconds === 'number' && <span className="muted small"> {s.seconds.toFixed(1)} s</span>}
+          {!!s.attempts && s.attempts > 1 && <span className="muted small"> ({s.attempts} attempts)</span>}
+          {s.detail && <div className="small step-detail">{s.detail}</div>}
         </li>
       ))}
     </ol>

@@ -37,12 +37,20 @@ class JobLauncher(Protocol):
     ) -> str: ...  # fmt: skip
 
 
+class StepTimeline(Protocol):
+    """Optional port of a launcher: the job's step timeline (``flextime.agents.jobs.job_steps``)."""
+
+    def steps(self, job: Any) -> list[Any]: ...
+
+
 class StepFunctionsLauncher:
     """Adapter: ``flextime.agents.jobs`` (S3 snapshot, job row, StartExecution) with boto3 clients
     created on first use (so moto or LocalStack set up before the first job are honoured)."""
 
     def __init__(self, sfn_client: Any = None, artifact_store: Any = None) -> None:
         self._sfn, self._store = sfn_client, artifact_store
+        self._steps: dict[str, tuple[float | None, list[Any]]] = {}
+        self._steps_lock = threading.Lock()
 
     def launch(
         self, pool: Any, *, tenant_id: uuid.UUID, user_id: uuid.UUID, season_id: uuid.UUID,
@@ -67,11 +75,48 @@ class StepFunctionsLauncher:
             key = artifact_key(tenant_id, season_id, job_id, "inputs", "instance.json")
             state = JobState(tenant_id=tenant_id, season_id=season_id, job_id=job_id, scenario_id=scenario_id,
                              kind="repair" if kind == "repair" else "generate", input_key=key)  # fmt: skip
+        return start_execution(self.sfn, state).execution_arn
+
+    @property
+    def sfn(self) -> Any:
         if self._sfn is None:
             import boto3
 
             self._sfn = boto3.client("stepfunctions")
-        return start_execution(self._sfn, state).execution_arn
+        return self._sfn
+
+    # GetExecutionHistory is throttled per account (a bucket of 250, 5 a second refilled): the SPA
+    # polls a running job every second, so a running job's steps are reused for STEPS_TTL_S and a
+    # finished job's (they no longer change) until evicted.
+    STEPS_TTL_S = 2.0
+    STEPS_CACHED = 512
+
+    def steps(self, job: Any) -> list[Any]:
+        """The job's execution history as steps (``[]`` before its execution exists)."""
+        from flextime.agents.jobs import execution_arn, job_steps
+        from flextime.agents.settings import get_settings
+
+        arn = job.execution_id if str(job.execution_id or "").startswith("arn:") else None
+        if arn is None:
+            agents = get_settings()
+            machine = agents.repair_state_machine_arn if job.kind == "repair" else agents.state_machine_arn
+            if not machine:
+                return []
+            arn = execution_arn(machine, job.id)
+        final = job.status in ("succeeded", "failed", "cancelled")
+        now = time.monotonic()
+        with self._steps_lock:
+            hit = self._steps.get(arn)
+            if hit is not None and (hit[0] is None or hit[0] > now):
+                return hit[1]
+        found = job_steps(self.sfn, arn)
+        # a finished job's execution may still be writing its last events (MarkFailed, putEvents)
+        done = final and bool(found) and found[-1].status != "running"
+        with self._steps_lock:
+            if len(self._steps) >= self.STEPS_CACHED:
+                self._steps.pop(next(iter(self._steps)))
+            self._steps[arn] = (None if done else now + self.STEPS_TTL_S, found)
+        return found
 
 
 class RateLimiter:

@@ -5,12 +5,14 @@ retries and concurrent duplicates name the same job and the same execution."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
+from flextime.agents.jobs import JobStep
 from flextime.api import queries
 from flextime.api.deps import EDITORS, STAFF, Ctx, Page, Paging, allow, paging
 from flextime.domain import Instance
@@ -18,11 +20,20 @@ from flextime.store.records import Job
 from flextime.store.repositories import idempotency, jobs
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+log = logging.getLogger(__name__)
 
 _JOB_KEYS = uuid.UUID("8f9a7c1e-4a0b-4d2e-9b61-6c1f3f0e7a21")
 IdempotencyKey = Header(
     None, alias="Idempotency-Key", min_length=1, max_length=200, description="Retry-safe key"
 )
+
+
+class JobOut(Job):
+    steps: list[JobStep] | None = Field(
+        None,
+        description="The workflow's states in the order entered (Step Functions' execution history; "
+        "[] before the execution exists; null when the history could not be read).",
+    )
 
 
 class JobIn(BaseModel):
@@ -99,8 +110,23 @@ def list_jobs(
     return Page[Job](items=items, total=total, limit=p.limit, offset=p.offset, next_offset=nxt)
 
 
-@router.get("/{job_id}", response_model=Job)
-def get_job(job_id: uuid.UUID, ctx: Ctx = Depends(allow(*STAFF))) -> Job:
-    """Status, progress samples (objective, bound, gap over time), plan, result and error cause."""
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(job_id: uuid.UUID, ctx: Ctx = Depends(allow(*STAFF))) -> JobOut:
+    """Status, progress samples (objective, bound, gap over time), plan, result, error cause and
+    the step timeline (``steps``: one entry per workflow state entered)."""
     with ctx.tx() as tx:
-        return jobs.get_job(tx, job_id)
+        job = jobs.get_job(tx, job_id)
+    return JobOut(**job.model_dump(), steps=job_timeline(ctx, job))
+
+
+def job_timeline(ctx: Ctx, job: Job) -> list[JobStep] | None:
+    """The launcher's step timeline; None when it has none or Step Functions cannot be read (the
+    job itself is still answered: the SPA then derives the steps from the job row)."""
+    timeline = getattr(ctx.svc.launcher, "steps", None)
+    if timeline is None:
+        return None
+    try:
+        return [JobStep.model_validate(s, from_attributes=True) for s in timeline(job)]
+    except Exception:  # throttling, network, permissions: the job row still answers
+        log.warning("job steps unavailable for %s", job.id, exc_info=True)
+        return None
