@@ -183,9 +183,10 @@ describe('SolveDialog', () => {
     expect(document.activeElement?.tagName).toBe('SELECT') // focus moved into the dialog
     await userEvent.click(within(dialog).getByLabelText('Balanced (2 min)'))
     expect((within(dialog).getByLabelText('Time limit (seconds)') as HTMLInputElement).value).toBe('120')
+    await userEvent.selectOptions(within(dialog).getByLabelText('Search strategy'), 'hard_first')
     await userEvent.click(within(dialog).getByRole('button', { name: 'Start solve' }))
     await waitFor(() => expect(onStarted).toHaveBeenCalled())
-    expect(calls[0].body).toMatchObject({ season_id: 's1', scenario_id: 'sc1', time_limit_s: 120, strategy: 'balanced', objective: { travel_weight: 2 } })
+    expect(calls[0].body).toMatchObject({ season_id: 's1', scenario_id: 'sc1', time_limit_s: 120, workers: 4, strategy: 'hard_first', objective: { travel_weight: 2, soft_constraints: true } })
     expect(calls[0].headers['Idempotency-Key']).toBeTruthy()
   })
   it('closes on Escape', () => {

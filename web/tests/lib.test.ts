@@ -136,9 +136,10 @@ describe('jobs', () => {
   })
   it('builds the solve request from the dialog', () => {
     expect(solveRequest('s', 'sc', 'balanced', 90, 3, false)).toEqual({
-      season_id: 's', scenario_id: 'sc', time_limit_s: 90, workers: 4, strategy: 'balanced',
+      season_id: 's', scenario_id: 'sc', time_limit_s: 90, workers: 4, strategy: 'auto',
       objective: { travel_weight: 3, soft_constraints: false },
     })
+    expect(solveRequest('s', null, 'quick', 30, 1, true, 'lns').strategy).toBe('lns')
   })
 })
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 
 def test_validation_of_a_stored_version_reports_its_violations(client, headers, world):
     # Given the published version (a plausible round robin that breaks some of big12's rules)
@@ -155,3 +157,79 @@ def test_a_job_without_an_execution_has_no_steps_and_a_broken_history_still_answ
     assert none.status_code == 200 and none.json()["steps"] == [], none.text
     assert broken.status_code == 200 and broken.json()["steps"] is None
     assert missing.status_code == 404
+
+
+# ---- solve options -------------------------------------------------------------------------------
+
+
+def test_the_strategy_names_are_the_engines():
+    import typing
+
+    from flextime.api.routers.jobs import Strategy
+    from flextime.engine.params import SolverParams
+    from flextime.engine.strategies import STRATEGIES
+
+    names = set(typing.get_args(Strategy))
+    assert names == {"auto", *STRATEGIES}
+    assert names <= set(typing.get_args(SolverParams.model_fields["strategy"].annotation))
+
+
+def test_solve_options_reach_the_snapshot_and_the_plan_the_workflow_solves_with(client, headers, world, aws):
+    from flextime.agents.algorithm_selection import choose_plan, engine_strategy, profile_instance
+    from flextime.agents.settings import get_settings
+    from flextime.agents.solver import solver_params
+    from flextime.domain import Instance
+    from flextime.store.s3 import artifact_key, get_json
+
+    # Given a solve request with a strategy and objective weights, as the SPA's dialog sends it
+    body = {
+        "season_id": str(world.season_id), "time_limit_s": 7, "workers": 2, "strategy": "lns",
+        "objective": {"travel_weight": 3, "soft_constraints": False},
+    }  # fmt: skip
+    # When it is posted
+    r = client.post("/v1/jobs", json=body, headers=headers["scheduler"])
+    # Then the job's requested options carry the strategy and the input snapshot the objective
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["plan"]["strategy"] == "lns"
+    assert job["plan"]["objective"] == {"travel_weight": 3, "soft_constraints": False}
+    key = artifact_key(world.big12.tenant_id, world.season_id, job["id"], "inputs", "instance.json")
+    instance = Instance.model_validate(get_json(aws["store"], key))
+    assert (instance.objective.travel_weight, instance.objective.soft_constraints) == (3, False)
+    # And SelectAlgorithm's rules on that input give a plan whose solve runs the requested strategy
+    plan = choose_plan(profile_instance(instance), job["plan"], get_settings(), engine_strategy(instance))
+    assert plan.strategy == "lns" and plan.time_limit_s == 7 and plan.workers == 2
+    assert solver_params(plan, None).strategy == "lns"
+
+
+def test_without_options_the_engine_selects_and_the_scenario_objective_stays(client, headers, world, aws):
+    from flextime.domain import Instance
+    from flextime.store.s3 import artifact_key, get_json
+
+    scenario = client.get(f"/v1/scenarios?season_id={world.season_id}", headers=headers["scheduler"])
+    objective = scenario.json()["items"][0]["objective"] or {}
+    r = client.post("/v1/jobs", json={"season_id": str(world.season_id)}, headers=headers["scheduler"])
+    assert r.status_code == 202, r.text
+    assert r.json()["plan"]["strategy"] == "auto" and "objective" not in r.json()["plan"]
+    key = artifact_key(world.big12.tenant_id, world.season_id, r.json()["id"], "inputs", "instance.json")
+    stored = Instance.model_validate(get_json(aws["store"], key)).objective
+    assert stored.travel_weight == objective.get("travel_weight", 0)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"strategy": "quick"},  # a preset name, not a strategy
+        {"strategy": "LNS"},
+        {"objective": {"travel_weight": -1}},
+        {"objective": {"travel_weight": 1.5}},
+        {"objective": {"travel_weight": 10_000}},
+        {"objective": {"soft_constraints": "maybe"}},
+        {"objective": {"breaks_weight": 2}},
+    ],
+)
+def test_bad_solve_options_are_422(client, headers, world, extra):
+    body = {"season_id": str(world.season_id), **extra}
+    r = client.post("/v1/jobs", json=body, headers=headers["scheduler"])
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"

@@ -2146,6 +2146,15 @@ export interface components {
             time_limit_s: number;
             /** Workers */
             workers?: number | null;
+            /**
+             * Strategy
+             * @description The engine's search strategy; auto: selected from the instance profile (flextime.engine.strategies.select_strategy)
+             * @default auto
+             * @enum {string}
+             */
+            strategy: "auto" | "portfolio" | "hard_first" | "lns" | "patterns";
+            /** @description Objective weights for this solve (stored in the job's input snapshot) */
+            objective?: components["schemas"]["SolveObjective"] | null;
         };
         /** JobOut */
         JobOut: {
@@ -3040,6 +3049,22 @@ export interface components {
             date?: string | null;
             /** Label */
             label?: string | null;
+        };
+        /**
+         * SolveObjective
+         * @description Overrides of the scenario's objective for this solve (the domain ``Objective``).
+         */
+        SolveObjective: {
+            /**
+             * Travel Weight
+             * @description Weight of total travel; default: the scenario's
+             */
+            travel_weight?: number | null;
+            /**
+             * Soft Constraints
+             * @description Count soft-constraint penalties; default: the scenario's
+             */
+            soft_constraints?: boolean | null;
         };
         /** Sport */
         Sport: {

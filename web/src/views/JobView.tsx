@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { api } from '../api/client'
-import type { Explanation, Job, JobStep, ProgressSample } from '../api/types'
+import type { Explanation, Job, JobIn, JobStep, ProgressSample } from '../api/types'
 import { can, type Session } from '../lib/auth'
 import { useInterval, useLoad } from '../lib/hooks'
 import { href } from '../lib/router'
@@ -198,9 +198,14 @@ export function JobView({ jobId, session }: { jobId: string; session: Session })
   }
   const solveAgain = async () => {
     try {
-      const plan = (j.plan ?? {}) as Record<string, unknown>
+      const plan = (j.plan ?? {}) as Partial<JobIn>
       const next = await api.startJob(
-        { season_id: j.season_id, scenario_id: j.scenario_id ?? null, time_limit_s: Number(plan.time_limit_s ?? 30) },
+        {
+          season_id: j.season_id, scenario_id: j.scenario_id ?? null, time_limit_s: Number(plan.time_limit_s ?? 30),
+          ...(plan.workers ? { workers: plan.workers } : {}),
+          strategy: plan.strategy ?? 'auto',
+          ...(plan.objective ? { objective: plan.objective } : {}),
+        },
         `${j.id}:${applied.join(',')}`,
       )
       setRerun(next)

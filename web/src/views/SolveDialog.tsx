@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { api } from '../api/client'
-import type { Job, Scenario } from '../api/types'
+import type { Job, JobIn, Scenario } from '../api/types'
 import { Dialog, ErrorNote } from '../components/ui'
 
 export const PRESETS = {
@@ -10,24 +10,31 @@ export const PRESETS = {
 } as const
 export type Preset = keyof typeof PRESETS
 
-export interface SolveRequest {
-  season_id: string
-  scenario_id: string | null
-  time_limit_s: number
-  workers: number
-  strategy: Preset
-  objective: { travel_weight: number; soft_constraints: boolean }
+/** The engine's search strategies (JobIn.strategy; `auto`: the engine selects from the instance). */
+export type Strategy = NonNullable<JobIn['strategy']>
+export const STRATEGIES: Record<Strategy, string> = {
+  auto: 'Automatic (the engine chooses from the instance)',
+  portfolio: 'CP-SAT portfolio (small models, proves the bound)',
+  hard_first: 'Hard constraints first, then improve',
+  lns: 'Large-neighbourhood search',
+  patterns: 'Home/away patterns first (compact double round robins)',
 }
 
-/** Build the job request (the API takes time limit and workers; strategy and weights travel in the plan). */
-export function solveRequest(seasonId: string, scenarioId: string | null, preset: Preset, timeLimit: number, travelWeight: number, soft: boolean): SolveRequest {
+export type SolveRequest = JobIn
+
+/** The job request: the preset sets time limit and workers; strategy and objective weights go
+ *  to the job (SelectAlgorithm's plan and the input snapshot's objective). */
+export function solveRequest(
+  seasonId: string, scenarioId: string | null, preset: Preset, timeLimit: number, travelWeight: number, soft: boolean,
+  strategy: Strategy = 'auto',
+): SolveRequest {
   return {
     season_id: seasonId,
     scenario_id: scenarioId,
     time_limit_s: timeLimit,
     workers: PRESETS[preset].workers,
-    strategy: preset,
-    objective: { travel_weight: travelWeight, soft_constraints: soft },
+    strategy,
+    objective: { travel_weight: Math.round(travelWeight), soft_constraints: soft },
   }
 }
 
@@ -41,6 +48,7 @@ export function SolveDialog({
   const [timeLimit, setTimeLimit] = useState<number>(PRESETS.quick.time_limit_s)
   const [travelWeight, setTravelWeight] = useState<number>(objective.travel_weight ?? 1)
   const [soft, setSoft] = useState<boolean>(objective.soft_constraints ?? true)
+  const [strategy, setStrategy] = useState<Strategy>('auto')
   const [error, setError] = useState<Error | null>(null)
   const [busy, setBusy] = useState(false)
   // one key per dialog: a double submit or a retry names the same job
@@ -51,7 +59,7 @@ export function SolveDialog({
     setBusy(true)
     setError(null)
     try {
-      const job = await api.startJob(solveRequest(seasonId, scenarioId || null, preset, timeLimit, travelWeight, soft), key)
+      const job = await api.startJob(solveRequest(seasonId, scenarioId || null, preset, timeLimit, travelWeight, soft, strategy), key)
       onStarted(job)
     } catch (err) {
       setError(err as Error)
@@ -80,6 +88,12 @@ export function SolveDialog({
             </label>
           ))}
         </fieldset>
+        <label>
+          Search strategy
+          <select value={strategy} onChange={(e) => setStrategy(e.target.value as Strategy)}>
+            {(Object.keys(STRATEGIES) as Strategy[]).map((k) => <option key={k} value={k}>{STRATEGIES[k]}</option>)}
+          </select>
+        </label>
         <label>
           Time limit (seconds)
           <input type="number" min={1} max={3600} step={1} required value={timeLimit}

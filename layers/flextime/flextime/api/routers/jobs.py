@@ -10,12 +10,12 @@ import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from flextime.agents.jobs import JobStep
 from flextime.api import queries
 from flextime.api.deps import EDITORS, STAFF, Ctx, Page, Paging, allow, paging
-from flextime.domain import Instance
+from flextime.domain import Instance, Objective
 from flextime.store.records import Job
 from flextime.store.repositories import idempotency, jobs
 
@@ -36,11 +36,46 @@ class JobOut(Job):
     )
 
 
+#: The engine's strategies (``flextime.engine.strategies.STRATEGIES``) plus "auto" (the engine selects
+#: from the instance profile, ``select_strategy``). Kept in step by tests/integration/api.
+Strategy = Literal["auto", "portfolio", "hard_first", "lns", "patterns"]
+
+
+class SolveObjective(BaseModel):
+    """Overrides of the scenario's objective for this solve (the domain ``Objective``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    travel_weight: int | None = Field(
+        None, ge=0, le=1000, description="Weight of total travel; default: the scenario's"
+    )
+    soft_constraints: bool | None = Field(
+        None, description="Count soft-constraint penalties; default: the scenario's"
+    )
+
+
 class JobIn(BaseModel):
     season_id: uuid.UUID
     scenario_id: uuid.UUID | None = Field(None, description="Default: the season's first scenario")
     time_limit_s: float = Field(60.0, gt=0, le=3600)
     workers: int | None = Field(None, ge=1, le=64)
+    strategy: Strategy = Field(
+        "auto",
+        description="The engine's search strategy; auto: selected from the instance profile "
+        "(flextime.engine.strategies.select_strategy)",
+    )
+    objective: SolveObjective | None = Field(
+        None, description="Objective weights for this solve (stored in the job's input snapshot)"
+    )
+
+
+def with_objective(instance: Instance, objective: SolveObjective | None) -> Instance:
+    """The instance with the request's objective overrides (the snapshot the workflow solves)."""
+    overrides = objective.model_dump(exclude_none=True) if objective else {}
+    if not overrides:
+        return instance
+    merged = Objective.model_validate({**instance.objective.model_dump(), **overrides})
+    return instance.model_copy(update={"objective": merged})
 
 
 def start_job(
@@ -84,10 +119,14 @@ def create_job(
     """Start generating a schedule for a season (202 + Location of the job)."""
     with ctx.tx() as tx:
         scenario_id = body.scenario_id or queries.default_scenario(tx, body.season_id).id
-        instance = queries.assemble_instance(tx, body.season_id, scenario_id)
-    options: dict[str, Any] = {"time_limit_s": body.time_limit_s}
+        instance = with_objective(queries.assemble_instance(tx, body.season_id, scenario_id), body.objective)
+    # The job row's plan = the requested options SelectAlgorithm reads (time limit, workers,
+    # strategy); the objective is in the instance snapshot the solve reads, and echoed here.
+    options: dict[str, Any] = {"time_limit_s": body.time_limit_s, "strategy": body.strategy}
     if body.workers:
         options["workers"] = body.workers
+    if body.objective is not None and body.objective.model_dump(exclude_none=True):
+        options["objective"] = instance.objective.model_dump(mode="json")
     job = start_job(
         ctx, key=idempotency_key, request_body=body.model_dump(mode="json"), season_id=body.season_id,
         scenario_id=scenario_id, instance=instance, options=options, kind="solve",
