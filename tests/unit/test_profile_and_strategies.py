@@ -195,7 +195,7 @@ def test_violation_repair_reaches_a_hard_feasible_schedule():
 
 
 def test_patterns_find_a_hard_feasible_schedule_of_a_break_constrained_league():
-    # Given a phased 6-team league where breaks are limited hard (at most 3 per team, 14 in all)
+    # Given a phased 6-team league where breaks are limited hard (at most 4 per team, 14 in all)
     from flextime.engine.strategies import patterns
 
     n = 6
@@ -204,15 +204,15 @@ def test_patterns_find_a_hard_feasible_schedule_of_a_break_constrained_league():
         n,
         phased=True,
         constraints=[
-            BR1(id="b", teams=teams, slots=list(range(1, 2 * (n - 1))), intp=3, mode2="HA", hard=True),
+            BR1(id="b", teams=teams, slots=list(range(1, 2 * (n - 1))), intp=4, mode2="HA", hard=True),
             BR2(id="b2", teams=teams, slots=list(range(1, 2 * (n - 1))), intp=14, hard=True),
             CA1(id="c", teams=["T0"], slots=[0], mode="H", max=0, hard=True),
         ],
     )
-    session = Session(SolverParams(time_limit_s=10, seed=1), None)
+    session = Session(SolverParams(time_limit_s=30, seed=1), None)
     stats: dict = {}
     # When home/away patterns are searched first and the opponents then
-    games = patterns.find_schedule(session, instance, 10.0, StrategyPlan(name="patterns"), stats)
+    games = patterns.find_schedule(session, instance, 30.0, StrategyPlan(name="patterns"), stats)
     # Then the schedule satisfies every hard rule
     assert games is not None
     from flextime.domain import Game, Schedule

@@ -46,6 +46,8 @@ def pattern_only(instance: Instance, c: Any) -> bool:
     everyone = set(instance.team_ids)
     if c.type in ("CA1", "BR1", "BR2", "FA2"):
         return True
+    if c.type == "GA1":  # only its forced meetings (min >= 1) say something about patterns
+        return c.min > 0
     if c.type in ("CA2", "CA3"):
         return all(everyone - {t} <= set(c.teams2) for t in c.teams1)
     if c.type == "CA4":
@@ -87,6 +89,18 @@ class PatternModel:
             else:
                 m.AddBoolOr([ij[0]])
                 m.AddBoolOr([ji[0]])
+        # Triples: three teams play 3 games among themselves per round robin, and a slot holds
+        # one of them only if the three are not all home or all away (a known necessary
+        # condition of pattern sets; pairs alone leave many unschedulable sets)
+        for trio in itertools.combinations(range(n), 3):
+            for half in halves:
+                mixed = []
+                for s in half:
+                    lit = m.NewBoolVar("")
+                    m.AddBoolOr([lit.Not(), *(h[t][s] for t in trio)])
+                    m.AddBoolOr([lit.Not(), *(h[t][s].Not() for t in trio)])
+                    mixed.append(lit)
+                m.Add(sum(mixed) >= (6 if len(halves) == 1 else 3))
         self.notes: list[str] = []
         idx = instance.team_index
         for c in instance.constraints:
@@ -175,6 +189,20 @@ class PatternModel:
                 m.Add(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1) <= c.intp)
         elif c.type == "BR2":
             m.Add(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1) <= c.intp)
+        elif c.type == "GA1":
+            # forced meetings: at least ``min`` of the listed games in ``slots``; each needs its
+            # home team home and its away team away in the slot it is played
+            if c.min <= 0:
+                return
+            options = []
+            for home_id, away_id in c.meetings:
+                i, j = idx[home_id], idx[away_id]
+                for s in c.slots:
+                    lit = m.NewBoolVar("")
+                    m.AddImplication(lit, self.h[i][s])
+                    m.AddImplication(lit, self.h[j][s].Not())
+                    options.append(lit)
+            m.Add(sum(options) >= c.min)
         elif c.type == "FA2":
             group = teams(c.teams)
             last = max(c.slots) if c.slots else -1
