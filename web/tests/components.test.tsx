@@ -174,6 +174,27 @@ describe('ScheduleView', () => {
   })
 })
 
+describe('reports', () => {
+  it('builds a missing report, then downloads it through the API link', async () => {
+    let built = false
+    const calls = mockFetch([
+      ['GET /v1/schedules/v1/report/report.pdf', () => (built ? { text: '%PDF-1.4 report' } : { status: 404, body: { title: 'Not Found', detail: 'POST .../report first' } })],
+      ['POST /v1/schedules/v1/report', () => { built = true; return { body: { schedule_id: 'v1', version: 1, files: { 'report.pdf': 'k' } } } }],
+      ...scheduleRoutes(),
+    ])
+    const made: Blob[] = []
+    const create = vi.fn((b: Blob) => { made.push(b); return 'blob:report' })
+    Object.assign(URL, { createObjectURL: create, revokeObjectURL: vi.fn() })
+    render(<ScheduleView scheduleId="v1" session={scheduler} />)
+    await userEvent.click(await screen.findByRole('button', { name: 'Download report (PDF)' }))
+    await waitFor(() => expect(create).toHaveBeenCalled())
+    expect(calls.filter((c) => c.url.includes('/report')).map((c) => `${c.method} ${c.url}`)).toEqual([
+      'GET /v1/schedules/v1/report/report.pdf', 'POST /v1/schedules/v1/report', 'GET /v1/schedules/v1/report/report.pdf',
+    ])
+    expect(await made[0].text()).toBe('%PDF-1.4 report')
+  })
+})
+
 describe('SolveDialog', () => {
   it('starts a job with the options and an idempotency key', async () => {
     const calls = mockFetch([['POST /v1/jobs', () => ({ status: 202, body: job() })]])

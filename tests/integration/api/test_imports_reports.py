@@ -5,8 +5,6 @@ report generation with its download link."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -37,9 +35,12 @@ def _calendar_rows(pool, world, holder: str = "concert") -> int:
     return int(row["n"])
 
 
-def _file_of(location: str) -> Path:
-    assert location.startswith("file://"), location  # the local artifact store's links
-    return Path(urlparse(location).path)
+def _fetch(client, headers, location: str) -> bytes:
+    """Served locally, links lead to the API's download route (not the store's file:// paths)."""
+    assert location.startswith("/v1/artifacts/"), location
+    response = client.get(location, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.content
 
 
 def test_a_good_file_commits_one_batch_and_rolls_back(client, headers, world, pool, events):
@@ -90,7 +91,7 @@ def test_a_bad_file_is_422_with_located_problems_and_writes_nothing(client, head
     # And the annotated error file is a short-lived link away
     errors = client.get(body["errors_url"], headers=headers["scheduler"], follow_redirects=False)
     assert errors.status_code == 307, errors.text
-    annotated = _file_of(errors.headers["location"]).read_text()
+    annotated = _fetch(client, headers["scheduler"], errors.headers["location"]).decode()
     assert "errors" in annotated.splitlines()[0] and "NOPE-arena" in annotated
 
 
@@ -210,7 +211,7 @@ def test_report_generation_and_download_link(client, headers, world):
             follow_redirects=False,
         )
         assert link.status_code == 307, link.text
-        assert _file_of(link.headers["location"]).stat().st_size > 1000
+        assert len(_fetch(client, headers["viewer"], link.headers["location"])) > 1000
     plot = next(n for n in names if n.startswith("plots/") and n.endswith(".svg"))
     link = client.get(
         f"/v1/schedules/{world.published_id}/report/{plot}", headers=headers["viewer"], follow_redirects=False

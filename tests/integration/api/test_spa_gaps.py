@@ -233,3 +233,99 @@ def test_bad_solve_options_are_422(client, headers, world, extra):
     r = client.post("/v1/jobs", json=body, headers=headers["scheduler"])
     assert r.status_code == 422, r.text
     assert r.headers["content-type"] == "application/problem+json"
+
+
+# ---- artifact downloads over HTTP ----------------------------------------------------------------
+
+
+def _version(client, headers, schedule_id):
+    return client.get(f"/v1/schedules/{schedule_id}", headers=headers["scheduler"]).json()["version"]
+
+
+def _put_report(aws, world, version, name="report.html", data=b"<html><script>x()</script>ok</html>"):
+    from flextime.store.s3 import artifact_key
+
+    owner = version["job_id"] or version["id"]
+    key = artifact_key(
+        world.big12.tenant_id, world.season_id, owner, "reports", f"v{version['version']}/{name}"
+    )
+    aws["store"].put_bytes(key, data)
+    return key
+
+
+def test_report_links_lead_to_the_api_which_streams_the_file_sandboxed(client, headers, world, aws):
+    # Given a report file of the published version in the (local) artifact store
+    published = _version(client, headers, world.published_id)
+    key = _put_report(aws, world, published, "report.html")
+    # When a viewer follows the report link
+    link = client.get(
+        f"/v1/schedules/{world.published_id}/report/report.html",
+        headers=headers["viewer"],
+        follow_redirects=False,
+    )
+    # Then it is the API's download route (not a file:// path), which streams the bytes
+    assert link.status_code == 307, link.text
+    assert link.headers["location"] == f"/v1/artifacts/{key}"
+    got = client.get(link.headers["location"], headers=headers["viewer"])
+    assert got.status_code == 200, got.text
+    assert got.content == aws["store"].get_bytes(key)
+    assert got.headers["content-type"].startswith("text/html")
+    assert got.headers["content-disposition"].startswith("attachment")
+    assert got.headers["content-security-policy"].startswith("sandbox")
+    assert got.headers["x-content-type-options"] == "nosniff"
+    # And without a token it is 401
+    assert client.get(link.headers["location"]).status_code == 401
+
+
+def test_artifact_downloads_are_authorised_by_tenant_and_role(client, headers, world, aws, settings):
+    from flextime.api.auth import mint_local_token
+    from flextime.store.s3 import artifact_key
+
+    draft = _version(client, headers, world.draft_id)
+    draft_key = _put_report(aws, world, draft, "report.pdf", b"%PDF-1.4 draft")
+    errors_key = artifact_key(world.big12.tenant_id, world.season_id, uuid.uuid4(), "imports", "errors-x.csv")
+    aws["store"].put_bytes(errors_key, b"row,errors\n1,bad\n")
+    inputs_key = artifact_key(world.big12.tenant_id, world.season_id, uuid.uuid4(), "inputs", "instance.json")
+    aws["store"].put_bytes(inputs_key, b"{}")
+    o = world.other
+    other_token = mint_local_token(settings, user_id=o.scheduler, tenant_id=o.tenant_id, roles=["scheduler"])
+    other = {"Authorization": f"Bearer {other_token}"}
+
+    def get(key, role=None, h=None):
+        return client.get(f"/v1/artifacts/{key}", headers=h or headers[role])
+
+    # a draft's report: staff yes, viewers no
+    assert get(draft_key, "school_staff").status_code == 200
+    assert get(draft_key, "school_staff").headers["content-disposition"].startswith("inline")
+    assert get(draft_key, "viewer").status_code == 403
+    # import error files: staff only
+    assert get(errors_key, "school_staff").content == b"row,errors\n1,bad\n"
+    assert get(errors_key, "viewer").status_code == 403
+    # another tenant's token: the same 404 as a key that exists nowhere
+    assert get(draft_key, h=other).status_code == 404
+    missing = draft_key.replace("report.pdf", "travel.pdf")
+    assert get(missing, "scheduler").status_code == 404
+    # other kinds of artifacts, malformed keys and escapes are not served
+    for key in (inputs_key, "x/y/z/reports/v1/report.pdf", f"{world.big12.tenant_id}/../../etc/passwd",
+                draft_key.replace("report.pdf", "..%2F..%2Freport.pdf")):  # fmt: skip
+        assert get(key, "scheduler").status_code == 404, key
+
+
+def test_with_store_links_the_redirect_is_the_stores_own(settings, pool, world, aws, token):
+    from fastapi.testclient import TestClient
+
+    from flextime.api.app import create_app
+
+    s3_like = settings.model_copy(update={"artifact_links": "store"})
+    app = create_app(s3_like, pool_factory=lambda: pool, artifact_store=aws["store"])
+    with TestClient(app) as c:
+        version = c.get(
+            f"/v1/schedules/{world.published_id}", headers={"Authorization": f"Bearer {token('viewer')}"}
+        ).json()["version"]
+        _put_report(aws, world, version, "report.json", b"{}")
+        r = c.get(
+            f"/v1/schedules/{world.published_id}/report/report.json",
+            headers={"Authorization": f"Bearer {token('viewer')}"},
+            follow_redirects=False,
+        )
+    assert r.status_code == 307 and r.headers["location"].startswith("file://")

@@ -33,6 +33,7 @@ export interface RequestOptions {
   body?: unknown
   headers?: Record<string, string>
   raw?: boolean
+  blob?: boolean
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -59,6 +60,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     throw new ApiError(res.status, title, detail)
   }
   if (opts.raw) return (await res.text()) as T
+  if (opts.blob) return (await res.blob()) as T
   if (res.status === 204) return undefined as T
   return (await res.json()) as T
 }
@@ -109,6 +111,12 @@ export const api = {
     request<Version>(`/v1/schedules/${id}/publish`, { method: 'POST', headers: { 'If-Match': etag } }),
   archive: (id: string, etag: string) =>
     request<Version>(`/v1/schedules/${id}/archive`, { method: 'POST', headers: { 'If-Match': etag } }),
+  generateReport: (id: string) =>
+    request<{ schedule_id: string; version: number; files: Record<string, string> }>(`/v1/schedules/${id}/report`, { method: 'POST' }),
+  /** A report file: the API redirects to the store's link, or (served locally) to its own
+   *  /v1/artifacts/... route, which the same-origin redirect reaches with the bearer token. */
+  reportFile: (id: string, name: string) =>
+    request<Blob>(`/v1/schedules/${id}/report/${name}`, { blob: true, headers: { Accept: '*/*' } }),
   exportText: (id: string, format: 'csv' | 'robinx' | 'ics', team?: string) =>
     request<string>(`/v1/schedules/${id}/export${q({ format, team })}`, { raw: true, headers: { Accept: '*/*' } }),
   threads: (entityType: string, entityId: string) =>

@@ -40,9 +40,10 @@ export function useInterval(fn: () => void, ms: number, active: boolean): void {
   }, [ms, active])
 }
 
-/** Save a text as a file through a temporary link. */
-export function download(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+/** Save a text (or a fetched file) as a file through a temporary link (never rendered here:
+ *  an HTML report opened as a blob would run in the SPA's origin). */
+export function download(filename: string, text: string | Blob, type: string): void {
+  const url = URL.createObjectURL(typeof text === 'string' ? new Blob([text], { type }) : text)
   const a = document.createElement('a')
   a.href = url
   a.download = filename

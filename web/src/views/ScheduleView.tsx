@@ -79,6 +79,7 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
   const [error, setError] = useState<Error | null>(null)
   const [publishing, setPublishing] = useState(false)
   const [icsTeam, setIcsTeam] = useState('')
+  const [reporting, setReporting] = useState<string | null>(null)
 
   const d = data.data
   const version = d?.schedule.version
@@ -172,6 +173,28 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
       download(`flextime-v${version.version}${teamId ? `-${teamId}` : ''}.${ext}`, text, type)
     } catch (e) {
       setError(e as Error)
+    }
+  }
+
+  const reportFile = async (name: 'report.pdf' | 'report.html') => {
+    if (!version) return
+    setError(null)
+    setReporting(name)
+    try {
+      let file: Blob
+      try {
+        file = await api.reportFile(version.id, name)
+      } catch (e) {
+        // no report yet: schedulers build it (5-10 s), the others cannot
+        if (!(e instanceof ApiError && e.status === 404 && can(session, 'edit'))) throw e
+        await api.generateReport(version.id)
+        file = await api.reportFile(version.id, name)
+      }
+      download(`flextime-v${version.version}-${name}`, file, file.type)
+    } catch (e) {
+      setError(e as Error)
+    } finally {
+      setReporting(null)
     }
   }
 
@@ -295,6 +318,14 @@ export function ScheduleView({ scheduleId, session, initialView }: { scheduleId:
             </select>
           </label>
           <button type="button" onClick={() => exportFile('ics', icsTeam || teamSel)}>Download ICS</button>
+        </div>
+        <div className="form-row" aria-live="polite">
+          <button type="button" disabled={!!reporting} onClick={() => reportFile('report.pdf')}>
+            {reporting === 'report.pdf' ? 'Preparing the report…' : 'Download report (PDF)'}
+          </button>
+          <button type="button" disabled={!!reporting} onClick={() => reportFile('report.html')}>
+            {reporting === 'report.html' ? 'Preparing the report…' : 'Download report (HTML)'}
+          </button>
         </div>
       </section>
       {staff && <Comments entityType="schedule" entityId={version.id} title={`version ${version.version}`} canPost={can(session, 'comment')} />}

@@ -19,6 +19,7 @@ from flextime.api.auth import TokenVerifier, local_jwks
 from flextime.api.deps import JobLauncher, RateLimiter, Services, StepFunctionsLauncher
 from flextime.api.routers import (
     alternatives,
+    artifacts,
     audit,
     comments,
     dev_auth,
@@ -39,7 +40,7 @@ from flextime.api.settings import ApiSettings, get_settings
 
 ROUTERS = [
     sports, seasons, teams, venues, scenarios, jobs, schedules, repairs, alternatives, comments,
-    notifications, exports, imports, reports, audit,
+    notifications, exports, imports, reports, artifacts, audit,
 ]  # fmt: skip
 
 

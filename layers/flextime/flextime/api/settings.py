@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,11 @@ class ApiSettings(BaseSettings):
     key_dir: Path | None = Field(None, description="Folder of the local signing key (default: user data).")
     rate_limit_per_minute: int = Field(0, ge=0, description="Per user; 0 = off (API Gateway throttles).")
     max_page_size: int = Field(500, ge=1)
+    artifact_links: Literal["auto", "store", "api"] = Field(
+        "auto",
+        description="Report/error-file links: the store's (S3 presigned) or this API's download route; "
+        "auto: the API's when serving locally (trust_local_key) or the store's link is not http(s).",
+    )
     web_dist: Path | None = None
     seed_demo: bool = False
 

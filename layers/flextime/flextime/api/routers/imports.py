@@ -185,4 +185,6 @@ def import_errors(
     keys = store.list_keys(prefix)
     if not keys:
         raise NotFound(f"import {import_id} has no error file")
-    return RedirectResponse(store.download_url(keys[0], filename=keys[0].rsplit("/", 1)[-1]), status_code=307)
+    from flextime.api.routers.artifacts import link
+
+    return link(ctx.svc, keys[0], keys[0].rsplit("/", 1)[-1])

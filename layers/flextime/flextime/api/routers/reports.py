@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from flextime.api import queries
 from flextime.api.deps import EDITORS, EVERYONE, Ctx, allow
 from flextime.api.errors import NotFound
+from flextime.api.routers.artifacts import link
 from flextime.api.routers.schedules import visible
 from flextime.domain import Schedule
 from flextime.store.repositories import jobs, schedules
@@ -65,7 +66,8 @@ def download(
     name: str = Path(..., max_length=100, pattern=r"^[a-z_]+(/[a-z_]+)?\.(html|pdf|json|png|svg)$"),
     ctx: Ctx = Depends(allow(*EVERYONE)),
 ) -> RedirectResponse:
-    """A short-lived link to one report file, e.g. ``report.pdf`` or ``plots/travel.svg``."""
+    """A short-lived link to one report file, e.g. ``report.pdf`` or ``plots/travel.svg`` (307 to the
+    store, or to ``/v1/artifacts/...`` when served locally)."""
     from flextime.store.s3 import artifact_key
 
     with ctx.tx() as tx:
@@ -76,4 +78,4 @@ def download(
     store = ctx.svc.artifacts
     if not store.exists(key):
         raise NotFound(f"no report file {name} for version {version.version}; POST .../report first")
-    return RedirectResponse(store.download_url(key, filename=name.rsplit("/", 1)[-1]), status_code=307)
+    return link(ctx.svc, key, name.rsplit("/", 1)[-1])
