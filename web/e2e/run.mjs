@@ -125,6 +125,8 @@ try {
     await page.locator('.chart svg').waitFor({ timeout: (SOLVE_S + 60) * 1000 }).catch(() => {})
     await shot('05-job-running')
     await page.getByRole('link', { name: 'Open the schedule' }).waitFor({ timeout: (SOLVE_S + 120) * 1000 })
+    // the timeline is the execution history (GET /v1/jobs/{id} steps), not derived from the job row
+    await page.locator('.timeline').getByText('Load the scenario').waitFor({ timeout: 10000 })
     const samples = await page.locator('.chart circle').count()
     await shot('06-job-done')
     const a = await axe('job-progress')
@@ -258,6 +260,20 @@ try {
     if (events.some((e) => !e.start || !e.summary)) throw new Error('an event lacks DTSTART or SUMMARY')
     results.ics = { file, team, events: events.length, first: events[0] }
     return results.ics
+  })
+  await step('build and download the report (PDF over the API)', async () => {
+    // served locally the report link is the API's /v1/artifacts/... route (not a file:// path)
+    const t0 = Date.now()
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 90000 }),
+      page.getByRole('button', { name: 'Download report (PDF)' }).click(),
+    ])
+    const file = join(OUT, 'report.pdf')
+    await download.saveAs(file)
+    const head = readFileSync(file).subarray(0, 5).toString('latin1')
+    if (head !== '%PDF-') throw new Error(`the report is not a PDF (starts ${JSON.stringify(head)})`)
+    results.report = { file, bytes: readFileSync(file).length, ms: Date.now() - t0 }
+    return results.report
   })
   await step('tablet layout', async () => {
     await page.setViewportSize({ width: 820, height: 1180 })
