@@ -81,7 +81,7 @@ MATRIX = [
     ("GET", "/v1/schedules/{published}/report/{report}", None, {}, EVERYONE),
     ("GET", "/v1/schedules/{draft}/report/{report}", None, {}, STAFF),  # viewers: published only
     # served locally: another tenant's or unknown key -> 404 for every role (never 403)
-    ("GET", "/v1/artifacts/{random}/{random}/{random}/reports/v1/report.pdf", None, {}, EVERYONE),
+    ("GET", "/v1/artifacts/{random}", None, {}, EVERYONE),
     ("GET", "/v1/audit", None, {}, ADMIN),
     ("GET", "/v1/audit/verify", None, {}, ADMIN),
 ]
