@@ -6,7 +6,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
-EXAMPLES_PER_OPERATION = 45  # x 56 operations = 2,520 cases
+EXAMPLES_PER_OPERATION = 45  # x 58 operations = 2,610 cases
 CASES: list[str] = []
 
 
