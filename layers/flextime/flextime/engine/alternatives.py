@@ -79,16 +79,16 @@ def alternatives(
         if not result.feasible or result.schedule is None:
             break
         found.append((result.schedule, result.objective, time.perf_counter() - t0))
-        if i == 0 and m.HasObjective() and result.objective is not None:
+        if i == 0 and m.has_objective() and result.objective is not None:
             best = result.objective
-            m.Add(built.objective <= math.floor(best + tolerance * abs(best)))
+            m.add(built.objective <= math.floor(best + tolerance * abs(best)))
         chosen = {(g.home, g.away, g.slot) for g in result.schedule.games}
         terms = [
             v
             for key, v in built.x.items()
             if (instance.team_ids[key[0]], instance.team_ids[key[1]], key[2]) in chosen
         ]
-        m.Add(sum(terms) <= len(terms) - min_difference)
+        m.add(sum(terms) <= len(terms) - min_difference)
     out: list[Alternative] = []
     for rank, (schedule, solver_objective, seconds) in enumerate(found, start=1):
         report = validate(instance, schedule)

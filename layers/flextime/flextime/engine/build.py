@@ -45,6 +45,6 @@ def add_hint(built: BuiltModel, hint: Schedule) -> None:
     """Hint every game variable: 1 for the hint's games, 0 otherwise (unknown teams ignored)."""
     idx = built.instance.team_index
     chosen = {(idx[g.home], idx[g.away], g.slot) for g in hint.games if g.home in idx and g.away in idx}
-    built.model.ClearHints()
+    built.model.clear_hints()
     for key, v in built.x.items():
-        built.model.AddHint(v, key in chosen)
+        built.model.add_hint(v, key in chosen)

@@ -218,14 +218,14 @@ class ExplanationModel:
                 continue  # soft constraints never make a season infeasible
             soft = c.model_copy(update={"hard": False, "weight": 1})
             penalties = adder(c.type)(self.built, soft)
-            lit = m.NewBoolVar(f"use_{c.id}")
+            lit = m.new_bool_var(f"use_{c.id}")
             devs: list[Expr] = []
             for p in penalties:
                 if isinstance(p.deviation, int):
                     if p.deviation:
-                        m.AddBoolOr([lit.Not()])
+                        m.add_bool_or([lit.Not()])
                     continue
-                m.Add(p.deviation <= 0).OnlyEnforceIf(lit)
+                m.add(p.deviation <= 0).OnlyEnforceIf(lit)
                 devs.append(p.deviation)
             self.constraints[c.id] = c
             self.lits[c.id] = lit
@@ -255,8 +255,8 @@ class ExplanationModel:
         ``presolve=False`` skips CP-SAT's presolve: on a large season model a conflict visible by
         propagation is then found several times sooner."""
         m = self.built.model
-        m.ClearAssumptions()
-        m.AddAssumptions([self.lits[cid] for cid in active])
+        m.clear_assumptions()
+        m.add_assumptions([self.lits[cid] for cid in active])
         solver = self._solver(seconds, presolve)
         code = solver.Solve(m)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -277,9 +277,9 @@ class ExplanationModel:
         if not devs:
             return None
         m = self.built.model
-        m.ClearAssumptions()
-        m.AddAssumptions([self.lits[x] for x in active if x != cid])
-        m.Minimize(sum(devs))
+        m.clear_assumptions()
+        m.add_assumptions([self.lits[x] for x in active if x != cid])
+        m.minimize(sum(devs))
         try:
             solver = self._solver(seconds)
             code = solver.Solve(m)
@@ -287,7 +287,7 @@ class ExplanationModel:
                 return round(solver.ObjectiveValue())
             return None
         finally:
-            m.ClearObjective()
+            m.clear_objective()
 
 
 # ---- the procedure ---------------------------------------------------------------------------

@@ -58,14 +58,14 @@ def add_travel(built: BuiltModel) -> Expr | None:
             z = {}
             for i in here:
                 for j in there:
-                    z[(i, j)] = m.NewBoolVar(f"tr_{t}_{s}_{i}_{j}")
+                    z[(i, j)] = m.new_bool_var(f"tr_{t}_{s}_{i}_{j}")
             for i, lit in here.items():
-                m.Add(sum(z[(i, j)] for j in there) == lit)
+                m.add(sum(z[(i, j)] for j in there) == lit)
             for j, lit in there.items():
-                m.Add(sum(z[(i, j)] for i in here) == lit)
+                m.add(sum(z[(i, j)] for i in here) == lit)
             own += [dist[i][j] * v for (i, j), v in z.items() if i != j and dist[i][j]]
         if bounds is not None and bounds[t] > 0:
-            m.Add(sum(own) >= bounds[t])  # redundant: the team's independent lower bound
+            m.add(sum(own) >= bounds[t])  # redundant: the team's independent lower bound
         total += own
     if bounds is not None:
         built.notes.append(f"travel: independent lower bound {sum(bounds)}")
@@ -176,8 +176,8 @@ def _locations(built: BuiltModel, t: int) -> list[dict[int, Lit]]:
             stay = built.new_and([bye, p])
             cur[i] = built.new_or([0 if v is None else v, stay], f"loc_{t}_{s}_{i}")
         away = [lit for lit in cur.values()]
-        home = m.NewBoolVar(f"loc_{t}_{s}_{t}")
-        m.Add(home + sum(away) == 1)
+        home = m.new_bool_var(f"loc_{t}_{s}_{t}")
+        m.add(home + sum(away) == 1)
         cur[t] = home
         out.append(cur)
         prev = cur
@@ -195,4 +195,4 @@ def set_objective(built: BuiltModel) -> None:
             terms.append(inst.objective.travel_weight * built.travel)
     built.objective = sum(terms)
     if terms:
-        built.model.Minimize(built.objective)
+        built.model.minimize(built.objective)

@@ -249,16 +249,16 @@ def _disruption(built: BuiltModel, published: Schedule, locked: list[Game], w: R
         flipped: Expr = 0
         if (g.away, g.home) not in ordered:
             flipped = sum(var(a, h, o) for o in range(built.n_slots))
-        played = m.NewBoolVar(f"played_{h}_{a}_{s}")
-        m.Add(played <= same_home + flipped)
+        played = m.new_bool_var(f"played_{h}_{a}_{s}")
+        m.add(played <= same_home + flipped)
         removed = 1 - played
         terms += [w.moved * moved, w.flipped * flipped, w.removed * removed]
         for t in (h, a):
             touched[t] += [moved, flipped]
     for t, exprs in touched.items():
-        hit = m.NewBoolVar(f"affected_{t}")
+        hit = m.new_bool_var(f"affected_{t}")
         for e in exprs:
-            m.Add(hit >= e)
+            m.add(hit >= e)
         terms.append(w.team * hit)
     if w.quality:
         terms.append(w.quality * built.objective)
@@ -346,7 +346,7 @@ def repair(
     built = build_model(changed, locks=locked)
     objective = _disruption(built, published, locked, weights)
     built.objective = objective
-    built.model.Minimize(objective)
+    built.model.minimize(objective)
     result = solve(built, params.model_copy(update={"hint": published}))
     if not result.feasible or result.schedule is None:
         budget = max(1.0, min(10.0, params.time_limit_s))

@@ -80,7 +80,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         t = time.perf_counter() - self.start
-        has_objective = self.built.model.HasObjective()
+        has_objective = self.built.model.has_objective()
         obj = round(self.ObjectiveValue()) if has_objective else 0
         bound = float(self.BestObjectiveBound()) if has_objective else 0.0
         if self.first is None:
@@ -136,12 +136,12 @@ class _Best:
                 )
         self.travel = int(solver.Value(built.travel)) if built.travel is not None else None
         n_vars = len(built.model.Proto().variables)
-        self.values = [int(solver.Value(built.model.GetIntVarFromProtoIndex(i))) for i in range(n_vars)]
+        self.values = [int(solver.Value(built.model.get_int_var_from_proto_index(i))) for i in range(n_vars)]
 
     def hint(self, built: BuiltModel) -> None:
-        built.model.ClearHints()
+        built.model.clear_hints()
         for i, value in enumerate(self.values):
-            built.model.AddHint(built.model.GetIntVarFromProtoIndex(i), value)
+            built.model.add_hint(built.model.get_int_var_from_proto_index(i), value)
 
 
 def solve(
@@ -151,7 +151,7 @@ def solve(
     params = params or SolverParams()
     if params.hint is not None:
         add_hint(built, params.hint)
-    has_objective = built.model.HasObjective()
+    has_objective = built.model.has_objective()
     start = time.perf_counter()
     samples: list[ProgressSample] = []
     best = _Best()

@@ -26,9 +26,9 @@ def _one_game_per_slot(built: BuiltModel, exactly: bool) -> None:
                 if not games:
                     built.infeasible(f"team {built.instance.team_ids[t]} cannot play in slot {s}")
                 else:
-                    m.AddExactlyOne(games)
+                    m.add_exactly_one(games)
             elif len(games) > 1:
-                m.AddAtMostOne(games)
+                m.add_at_most_one(games)
 
 
 def _pair_count(built: BuiltModel, h: int, a: int, slots: range | list[int]) -> list:  # type: ignore[type-arg]
@@ -43,29 +43,29 @@ def _round_robin(built: BuiltModel, f: RoundRobin) -> None:
         for b in range(a + 1, n):
             ab, ba = _pair_count(built, a, b, all_slots), _pair_count(built, b, a, all_slots)
             if f.rounds % 2 == 0:
-                m.Add(sum(ab) == f.rounds // 2)
-                m.Add(sum(ba) == f.rounds // 2)
+                m.add(sum(ab) == f.rounds // 2)
+                m.add(sum(ba) == f.rounds // 2)
             else:
-                m.Add(sum(ab) + sum(ba) == f.rounds)
+                m.add(sum(ab) + sum(ba) == f.rounds)
                 lo = f.rounds // 2
-                m.Add(sum(ab) >= lo)
-                m.Add(sum(ba) >= lo)
+                m.add(sum(ab) >= lo)
+                m.add(sum(ba) >= lo)
     # Redundant: every slot of a compact schedule holds n/2 games; every team hosts (n-1) r/2.
     if f.compact:
         for s in all_slots:
-            m.Add(sum(built.slot_vars(s)) == n // 2)
+            m.add(sum(built.slot_vars(s)) == n // 2)
     if f.rounds % 2 == 0:
         for t in range(n):
-            m.Add(sum(v for s in all_slots for v in built.home_vars(t, s)) == (n - 1) * f.rounds // 2)
+            m.add(sum(v for s in all_slots for v in built.home_vars(t, s)) == (n - 1) * f.rounds // 2)
     if f.phased or f.mirrored:
         half = (n - 1) if f.compact else n_slots // 2
         first = range(half)
         for a in range(n):
             for b in range(a + 1, n):
-                m.Add(sum(_pair_count(built, a, b, first) + _pair_count(built, b, a, first)) == 1)
+                m.add(sum(_pair_count(built, a, b, first) + _pair_count(built, b, a, first)) == 1)
         if f.compact:
             for s in first:
-                m.Add(sum(built.slot_vars(s)) == n // 2)
+                m.add(sum(built.slot_vars(s)) == n // 2)
     if f.mirrored:
         _mirror(built, f)
 
@@ -86,11 +86,11 @@ def _mirror(built: BuiltModel, f: RoundRobin) -> None:
                 if v1 is None and v2 is None:
                     continue
                 if v1 is None:
-                    m.Add(v2 == 0)  # type: ignore[arg-type]
+                    m.add(v2 == 0)  # type: ignore[arg-type]
                 elif v2 is None:
-                    m.Add(v1 == 0)
+                    m.add(v1 == 0)
                 else:
-                    m.Add(v1 == v2)
+                    m.add(v1 == v2)
 
 
 def _partial(built: BuiltModel, f: PartialRoundRobin) -> None:
@@ -100,21 +100,21 @@ def _partial(built: BuiltModel, f: PartialRoundRobin) -> None:
     for t in range(n):
         home = [v for s in all_slots for v in built.home_vars(t, s)]
         away = [v for s in all_slots for v in built.away_vars(t, s)]
-        m.Add(sum(home) + sum(away) == f.games_per_team)
-        m.Add(sum(home) >= f.home_min)
-        m.Add(sum(home) <= f.home_max)
+        m.add(sum(home) + sum(away) == f.games_per_team)
+        m.add(sum(home) >= f.home_min)
+        m.add(sum(home) <= f.home_max)
     for a in range(n):
         for b in range(a + 1, n):
             ab, ba = _pair_count(built, a, b, all_slots), _pair_count(built, b, a, all_slots)
             # each ordered pair at most once: two meetings means each team hosts one
             if len(ab) > 1:
-                m.AddAtMostOne(ab)
+                m.add_at_most_one(ab)
             if len(ba) > 1:
-                m.AddAtMostOne(ba)
+                m.add_at_most_one(ba)
             total = sum(ab) + sum(ba)
             if f.min_meetings > 0:
-                m.Add(total >= f.min_meetings)
+                m.add(total >= f.min_meetings)
             if f.max_meetings < 2:
-                m.Add(total <= f.max_meetings)
+                m.add(total <= f.max_meetings)
     # Redundant: the number of games is fixed.
-    m.Add(sum(built.x.values()) == f.games_per_team * n // 2)
+    m.add(sum(built.x.values()) == f.games_per_team * n // 2)

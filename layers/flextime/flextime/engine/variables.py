@@ -86,7 +86,7 @@ class BuiltModel:
             for h in range(n):
                 for a in range(n):
                     if h != a and forbidden.allowed(h, a, s):
-                        v = model.NewBoolVar(f"x_{h}_{a}_{s}")
+                        v = model.new_bool_var(f"x_{h}_{a}_{s}")
                         x[(h, a, s)] = v
                         home[h][s].append(v)
                         away[a][s].append(v)
@@ -155,8 +155,8 @@ class BuiltModel:
             return terms[0]
         if key in self._cache:
             return self._cache[key]  # type: ignore[return-value]
-        b = self.model.NewBoolVar("_".join(map(str, key)))
-        self.model.Add(b == sum(terms))
+        b = self.model.new_bool_var("_".join(map(str, key)))
+        self.model.add(b == sum(terms))
         self._cache[key] = b
         return b
 
@@ -194,10 +194,10 @@ class BuiltModel:
         key = ("and", *sorted(lit.Index() for lit in rest))
         if key in self._cache:
             return self._cache[key]  # type: ignore[return-value]
-        b = self.model.NewBoolVar(name)
+        b = self.model.new_bool_var(name)
         for lit in rest:
-            self.model.AddImplication(b, lit)
-        self.model.AddBoolOr([b] + [lit.Not() for lit in rest])
+            self.model.add_implication(b, lit)
+        self.model.add_bool_or([b] + [lit.Not() for lit in rest])
         self._cache[key] = b
         return b
 
@@ -213,10 +213,10 @@ class BuiltModel:
             return 0
         if len(rest) == 1:
             return rest[0]
-        b = self.model.NewBoolVar(name)
+        b = self.model.new_bool_var(name)
         for lit in rest:
-            self.model.AddImplication(lit, b)
-        self.model.AddBoolOr([b.Not(), *rest])
+            self.model.add_implication(lit, b)
+        self.model.add_bool_or([b.Not(), *rest])
         return b
 
     # ---- derived quantities -----------------------------------------------------------------
@@ -267,8 +267,8 @@ class BuiltModel:
         if key in self._cache:
             return self._cache[key]  # type: ignore[return-value]
         prev = self._cumulative(tag, t, s - 1, lit_fn)
-        c = self.model.NewIntVar(0, s + 1, f"{tag}_{t}_{s}")
-        self.model.Add(c == prev + lit_fn(t, s))
+        c = self.model.new_int_var(0, s + 1, f"{tag}_{t}_{s}")
+        self.model.add(c == prev + lit_fn(t, s))
         self._cache[key] = c
         return c
 
@@ -282,9 +282,9 @@ class BuiltModel:
         if key in self._cache:
             return self._cache[key]  # type: ignore[return-value]
         before = self.cum_plays(t, s - 1)
-        b = self.model.NewBoolVar(f"ge_{t}_{s}_{j}")
-        self.model.Add(before >= j).OnlyEnforceIf(b)
-        self.model.Add(before <= j - 1).OnlyEnforceIf(b.Not())
+        b = self.model.new_bool_var(f"ge_{t}_{s}_{j}")
+        self.model.add(before >= j).OnlyEnforceIf(b)
+        self.model.add(before <= j - 1).OnlyEnforceIf(b.Not())
         self._cache[key] = b
         return b
 
@@ -298,7 +298,7 @@ class BuiltModel:
     def infeasible(self, reason: str) -> None:
         """Make the model infeasible on purpose (e.g. a fixed game that hard rules forbid)."""
         self.notes.append(f"infeasible: {reason}")
-        self.model.AddBoolOr([])
+        self.model.add_bool_or([])
 
     def slot_dates_ok(self) -> bool:
         return self.instance.dated

@@ -32,9 +32,9 @@ def limit(
     m = built.model
     if c.hard:  # type: ignore[attr-defined]
         if lo_active:
-            m.Add(count >= lo)
+            m.add(count >= lo)
         if hi_active:
-            m.Add(count <= hi)  # type: ignore[operator]
+            m.add(count <= hi)  # type: ignore[operator]
         return []
     return [soft_deviation(built, c, count, n_max, lo, hi, label)]
 
@@ -48,7 +48,7 @@ def soft_deviation(
     elif lo <= 0 and hi is not None and n_max - hi == 1:
         dev = count - hi  # type: ignore[operator]
         d = m.NewBoolVar(f"dev_{c.id}")  # type: ignore[attr-defined]
-        m.AddMaxEquality(d, [0, dev])
+        m.add_max_equality(d, [0, dev])
         dev = d
     else:
         terms: list[Expr] = [0]
@@ -60,7 +60,7 @@ def soft_deviation(
             terms.append(lo - count)  # type: ignore[operator]
             ub = max(ub, lo)
         d = m.NewIntVar(0, ub, f"dev_{c.id}")  # type: ignore[attr-defined]
-        m.AddMaxEquality(d, terms)
+        m.add_max_equality(d, terms)
         dev = d
     return Penalty(
         constraint_id=c.id,  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ def add_byes(built: BuiltModel, c: Byes) -> list[Penalty]:
                     if plays[s] == 0:
                         built.infeasible(f"{c.id}: {name} cannot play in the {where} slot")
                 else:
-                    m.Add(plays[s] == 1)
+                    m.add(plays[s] == 1)
             else:
                 out.append(penalty(built, c, 1 - plays[s], f"{c.display} [{name}, bye in {where} slot]"))
     return out

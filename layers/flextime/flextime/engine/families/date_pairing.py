@@ -49,11 +49,11 @@ def add_date_pairing(built: BuiltModel, c: DatePairing) -> list[Penalty]:
                         if isinstance(play, int):
                             built.infeasible(f"{c.id}: {team_name(built, t)} cannot pair slot {s}")
                         else:
-                            m.Add(play == 0)
+                            m.add(play == 0)
                 elif isinstance(play, int):
-                    m.Add(ok == 1)
+                    m.add(ok == 1)
                 else:
-                    m.AddImplication(play, ok)
+                    m.add_implication(play, ok)
             else:
                 unpaired.append(built.new_and([play, _neg(ok)], f"unpaired_{c.id}_{t}_{s}"))
         if unpaired:

@@ -23,14 +23,14 @@ def add_fa2(built: BuiltModel, c: FA2) -> list[Penalty]:
                 continue
             if c.hard:
                 for _, d in diffs:
-                    m.Add(d <= c.intp)
-                    m.Add(d >= -c.intp)
+                    m.add(d <= c.intp)
+                    m.add(d >= -c.intp)
                 continue
             terms = [0]
             for _, d in diffs:
                 terms += [d - c.intp, -d - c.intp]
             ub = max(s + 1 for s, _ in diffs) - c.intp
-            dev = m.NewIntVar(0, ub, f"fa2_{c.id}_{i}_{j}")
-            m.AddMaxEquality(dev, terms)
+            dev = m.new_int_var(0, ub, f"fa2_{c.id}_{i}_{j}")
+            m.add_max_equality(dev, terms)
             out.append(penalty(built, c, dev, f"{c.display} [{team_name(built, i)}, {team_name(built, j)}]"))
     return out

@@ -41,7 +41,7 @@ def add_fixed_game(built: BuiltModel, c: FixedGame) -> list[Penalty]:
             if not terms:
                 built.infeasible(f"{c.id}: {c.home} cannot host {c.away} in any slot")
             else:
-                built.model.AddBoolOr(terms)
+                built.model.add_bool_or(terms)
             return []
         played = built.new_or(terms)
         return [penalty(built, c, 1 - played)]
@@ -50,6 +50,6 @@ def add_fixed_game(built: BuiltModel, c: FixedGame) -> list[Penalty]:
         if v is None:
             built.infeasible(f"{c.id}: {c.home} vs {c.away} in slot {s} is excluded by other hard rules")
         else:
-            built.model.Add(v == 1)
+            built.model.add(v == 1)
         return []
     return [penalty(built, c, 1 if v is None else 1 - v)]

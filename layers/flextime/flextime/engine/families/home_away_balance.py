@@ -30,13 +30,13 @@ def add_home_away_balance(built: BuiltModel, c: HomeAwayBalance) -> list[Penalty
                 if isinstance(home, int) and home == 0:
                     continue
                 before = built.cum_plays(t, s - 1)
-                inside = m.NewBoolVar(f"hab_{c.id}_{t}_{s}")
+                inside = m.new_bool_var(f"hab_{c.id}_{t}_{s}")
                 if c.window == "first":
-                    m.Add(before <= k - 1).OnlyEnforceIf(inside)
-                    m.Add(before >= k).OnlyEnforceIf(inside.Not())
+                    m.add(before <= k - 1).OnlyEnforceIf(inside)
+                    m.add(before >= k).OnlyEnforceIf(inside.Not())
                 else:
-                    m.Add(before >= total - k).OnlyEnforceIf(inside)
-                    m.Add(before <= total - k - 1).OnlyEnforceIf(inside.Not())
+                    m.add(before >= total - k).OnlyEnforceIf(inside)
+                    m.add(before <= total - k - 1).OnlyEnforceIf(inside.Not())
                 lits.append(built.new_and([home, inside], f"habh_{c.id}_{t}_{s}"))
         out += limit(built, c, sum(lits), k, c.min_home, c.max_home, f"{c.display} [{team_name(built, t)}]")
     return out

@@ -36,7 +36,7 @@ def _windows(built: BuiltModel, c: MaxConsecutive, t: int) -> list[Penalty]:
     for start in range(built.n_slots - c.max):
         window = lits[start : start + c.max + 1]
         if c.hard:
-            m.Add(sum(window) <= c.max)
+            m.add(sum(window) <= c.max)
         else:
             over.append(built.new_and(window, f"mc_{c.id}_{t}_{start}"))
     if c.hard or not over:
@@ -53,39 +53,39 @@ def _streak(built: BuiltModel, c: MaxConsecutive, t: int) -> list[Penalty]:
         same = built.status_lit(t, s, c.mode)
         diff = built.status_lit(t, s, other)
         play = built.plays_lit(t, s)
-        r = m.NewIntVar(0, c.max, f"run_{c.id}_{t}_{s}")
+        r = m.new_int_var(0, c.max, f"run_{c.id}_{t}_{s}")
         p = 0 if prev is None else prev
         # other kind: reset
         if isinstance(diff, int):
             if diff == 1:
-                m.Add(r == 0)
+                m.add(r == 0)
         else:
-            m.Add(r == 0).OnlyEnforceIf(diff)
+            m.add(r == 0).OnlyEnforceIf(diff)
         # bye: unchanged
         if isinstance(play, int):
             if play == 0:
-                m.Add(r == p)
+                m.add(r == p)
         else:
-            m.Add(r == p).OnlyEnforceIf(play.Not())
+            m.add(r == p).OnlyEnforceIf(play.Not())
         # same kind: +1 (or overflow)
         if isinstance(same, int):
             if same == 1:
                 if c.hard:
-                    m.Add(r == p + 1)
+                    m.add(r == p + 1)
                 else:
-                    o = m.NewBoolVar(f"ovf_{c.id}_{t}_{s}")
-                    m.Add(r == p + 1).OnlyEnforceIf(o.Not())
-                    m.Add(r == c.max).OnlyEnforceIf(o)
-                    m.Add(p == c.max).OnlyEnforceIf(o)
+                    o = m.new_bool_var(f"ovf_{c.id}_{t}_{s}")
+                    m.add(r == p + 1).OnlyEnforceIf(o.Not())
+                    m.add(r == c.max).OnlyEnforceIf(o)
+                    m.add(p == c.max).OnlyEnforceIf(o)
                     overflow.append(o)
         elif c.hard:
-            m.Add(r == p + 1).OnlyEnforceIf(same)
+            m.add(r == p + 1).OnlyEnforceIf(same)
         else:
-            o = m.NewBoolVar(f"ovf_{c.id}_{t}_{s}")
-            m.AddImplication(o, same)
-            m.Add(r == p + 1).OnlyEnforceIf([same, o.Not()])
-            m.Add(r == c.max).OnlyEnforceIf(o)
-            m.Add(p == c.max).OnlyEnforceIf(o)
+            o = m.new_bool_var(f"ovf_{c.id}_{t}_{s}")
+            m.add_implication(o, same)
+            m.add(r == p + 1).OnlyEnforceIf([same, o.Not()])
+            m.add(r == c.max).OnlyEnforceIf(o)
+            m.add(p == c.max).OnlyEnforceIf(o)
             overflow.append(o)
         prev = r
     if c.hard or not overflow:

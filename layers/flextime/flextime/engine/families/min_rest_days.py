@@ -35,7 +35,7 @@ def add_min_rest_days(built: BuiltModel, c: MinRestDays) -> list[Penalty]:
             for s in range(n_slots):
                 window = [s, *after[s]]
                 if len(window) > 1:
-                    m.Add(sum(plays[o] for o in window) <= 1)
+                    m.add(sum(plays[o] for o in window) <= 1)
             continue
         terms = []
         for s1 in range(n_slots):

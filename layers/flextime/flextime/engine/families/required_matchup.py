@@ -16,6 +16,6 @@ def add_required_matchup(built: BuiltModel, c: RequiredMatchup) -> list[Penalty]
     ab = [v for s in range(built.n_slots) if (v := built.var(a, b, s)) is not None]
     ba = [v for s in range(built.n_slots) if (v := built.var(b, a, s)) is not None]
     if c.hard and c.min_meetings == 2 and (c.max_meetings or 2) == 2:
-        built.model.Add(sum(ab) <= 1)
-        built.model.Add(sum(ba) <= 1)
+        built.model.add(sum(ab) <= 1)
+        built.model.add(sum(ba) <= 1)
     return limit(built, c, sum(ab) + sum(ba), len(ab) + len(ba), c.min_meetings, c.max_meetings, c.display)

@@ -45,16 +45,16 @@ def separate(
                     continue
                 window = [s1, *close[s1]]
                 if sum(has[s] for s in window) > 1:
-                    m.Add(sum(meet[s] for s in window) <= 1)
+                    m.add(sum(meet[s] for s in window) <= 1)
             continue
         label = f"{c.display} [{team_name(built, a)}, {team_name(built, b)}]"  # type: ignore[attr-defined]
         if built.ordered_multiplicity() == 1 and slot_min:
             p = sum(s * v for s in range(n_slots) if (v := built.var(a, b, s)) is not None)
             q = sum(s * v for s in range(n_slots) if (v := built.var(b, a, s)) is not None)
-            g = m.NewIntVar(0, n_slots, f"gap_{a}_{b}")
-            m.AddAbsEquality(g, p - q)
-            dev = m.NewIntVar(0, slot_min, f"se_{a}_{b}")
-            m.AddMaxEquality(dev, [0, slot_min + 1 - g])
+            g = m.new_int_var(0, n_slots, f"gap_{a}_{b}")
+            m.add_abs_equality(g, p - q)
+            dev = m.new_int_var(0, slot_min, f"se_{a}_{b}")
+            m.add_max_equality(dev, [0, slot_min + 1 - g])
             out.append(penalty(built, c, dev, label))
             continue
         terms = []

@@ -28,6 +28,6 @@ def add_team_unavailable(built: BuiltModel, c: TeamUnavailable) -> list[Penalty]
     if not terms:
         return []
     if c.hard:
-        built.model.Add(sum(terms) == 0)
+        built.model.add(sum(terms) == 0)
         return []
     return [penalty(built, c, sum(terms))]

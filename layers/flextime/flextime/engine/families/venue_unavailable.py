@@ -26,6 +26,6 @@ def add_venue_unavailable(built: BuiltModel, c: VenueUnavailable) -> list[Penalt
     if not terms:
         return []
     if c.hard:
-        built.model.Add(sum(terms) == 0)
+        built.model.add(sum(terms) == 0)
         return []
     return [penalty(built, c, sum(terms))]
