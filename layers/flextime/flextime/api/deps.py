@@ -188,7 +188,7 @@ class Services:
 
 
 async def services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 _bearer = HTTPBearer(auto_error=False, description="OIDC ID/access token (RS256)")

@@ -99,7 +99,7 @@ def _provision(pool: Any, slug: str) -> SeededTenant:
     with tenant_transaction(pool, tenant.id, admin.id) as tx:
         school_ids = {s.id: tenants.add_school(tx, code=s.id, name=s.name).id for s in big12.schools()}
         for role in ("scheduler", "viewer"):
-            user = tenants.add_user(tx, email=f"{role}@{slug}.local", name=role.title(), role=role)  # type: ignore[arg-type]
+            user = tenants.add_user(tx, email=f"{role}@{slug}.local", name=role.title(), role=role)
             entry.users[role] = str(user.id)
         for code, school in school_ids.items():
             user = tenants.add_user(

@@ -21,7 +21,7 @@ def with_extra_dates(instance: Instance, dates: list[dt.date]) -> Instance:
     Only for instances whose constraints select slots by date or weekday, not by index.
     """
     old = {s.date: s for s in instance.slots}
-    merged = sorted(set(old) | set(dates))  # type: ignore[arg-type]
+    merged = sorted(set(old) | set(dates))
     slots = [Slot(index=i, date=d, label=old[d].label if d in old else None) for i, d in enumerate(merged)]
     data = {name: getattr(instance, name) for name in Instance.model_fields}
     data["slots"] = slots

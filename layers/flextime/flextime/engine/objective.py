@@ -30,7 +30,7 @@ def team_distance_matrix(built: BuiltModel) -> list[list[int]] | None:
     inst = built.instance
     if inst.distances is not None:
         return [list(row) for row in inst.distances]
-    if location_distance_matrix is None or not has_travel_data(inst):  # type: ignore[misc]
+    if location_distance_matrix is None or not has_travel_data(inst):
         return None
     keys, matrix = location_distance_matrix(inst)
     index = {k: i for i, k in enumerate(keys)}

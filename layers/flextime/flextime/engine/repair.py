@@ -92,7 +92,7 @@ def _slot_of(instance: Instance, date: object, slot: int | None) -> int | None:
     if slot is not None:
         return slot
     if date is not None:
-        return instance.slot_by_date.get(date)  # type: ignore[arg-type]
+        return instance.slot_by_date.get(date)
     return None
 
 

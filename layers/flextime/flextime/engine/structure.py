@@ -31,7 +31,7 @@ def _one_game_per_slot(built: BuiltModel, exactly: bool) -> None:
                 m.add_at_most_one(games)
 
 
-def _pair_count(built: BuiltModel, h: int, a: int, slots: range | list[int]) -> list:  # type: ignore[type-arg]
+def _pair_count(built: BuiltModel, h: int, a: int, slots: range | list[int]) -> list:
     return [v for s in slots if (v := built.var(h, a, s)) is not None]
 
 
@@ -86,7 +86,7 @@ def _mirror(built: BuiltModel, f: RoundRobin) -> None:
                 if v1 is None and v2 is None:
                     continue
                 if v1 is None:
-                    m.add(v2 == 0)  # type: ignore[arg-type]
+                    m.add(v2 == 0)
                 elif v2 is None:
                     m.add(v1 == 0)
                 else:

@@ -260,7 +260,7 @@ class BuiltModel:
             return s + 1
         return self._cumulative("cump", t, s, self.plays_lit)
 
-    def _cumulative(self, tag: str, t: int, s: int, lit_fn) -> Expr:  # type: ignore[no-untyped-def]
+    def _cumulative(self, tag: str, t: int, s: int, lit_fn) -> Expr:
         if s < 0:
             return 0
         key = (tag, t, s)

@@ -150,4 +150,4 @@ def spec_for(kind: str) -> ImportSpec:
     """The spec of ``kind``; ValueError naming the known kinds otherwise."""
     if kind not in SPECS:
         raise ValueError(f"unknown import kind {kind!r} (one of {', '.join(KINDS)})")
-    return SPECS[kind]  # type: ignore[index]
+    return SPECS[kind]

@@ -225,7 +225,7 @@ class LocalCloud:
             sfn.delete_state_machine(stateMachineArn=arn)
         self.state_machine_arns.clear()
         for service in ("s3", "events", "sqs", "lambda", "iam"):
-            get_backend(service).reset()  # type: ignore[call-overload]
+            get_backend(service).reset()
 
     def _create_resources(self) -> None:
         self.client("s3").create_bucket(Bucket=self.bucket)

@@ -184,7 +184,7 @@ def url_from_secret(secret_arn: str, client: object | None = None) -> str:
         import boto3
 
         client = boto3.client("secretsmanager")
-    secret = json.loads(client.get_secret_value(SecretId=secret_arn)["SecretString"])  # type: ignore[attr-defined]
+    secret = json.loads(client.get_secret_value(SecretId=secret_arn)["SecretString"])
     user, password = quote(secret["username"], safe=""), quote(secret["password"], safe="")
     host, port = secret["host"], secret.get("port", 5432)
     dbname = quote(str(secret.get("dbname", "postgres")), safe="")

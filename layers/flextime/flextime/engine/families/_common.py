@@ -46,7 +46,7 @@ def soft_deviation(
     if lo <= 0 and hi == 0:
         dev: Expr = count  # the count itself is the deviation: no auxiliary variable
     elif lo <= 0 and hi is not None and n_max - hi == 1:
-        dev = count - hi  # type: ignore[operator]
+        dev = count - hi
         d = m.NewBoolVar(f"dev_{c.id}")  # type: ignore[attr-defined]
         m.add_max_equality(d, [0, dev])
         dev = d
@@ -54,10 +54,10 @@ def soft_deviation(
         terms: list[Expr] = [0]
         ub = 0
         if hi is not None and hi < n_max:
-            terms.append(count - hi)  # type: ignore[operator]
+            terms.append(count - hi)
             ub = max(ub, n_max - hi)
         if lo > 0:
-            terms.append(lo - count)  # type: ignore[operator]
+            terms.append(lo - count)
             ub = max(ub, lo)
         d = m.NewIntVar(0, ub, f"dev_{c.id}")  # type: ignore[attr-defined]
         m.add_max_equality(d, terms)
@@ -89,7 +89,7 @@ def valid_slots(built: BuiltModel, slots: Sequence[int]) -> list[int]:
     return sorted({s for s in slots if 0 <= s < built.n_slots})
 
 
-def mode_vars(built: BuiltModel, t: int, s: int, mode: str) -> list:  # type: ignore[type-arg]
+def mode_vars(built: BuiltModel, t: int, s: int, mode: str) -> list:
     return built.game_vars(t, s, mode)
 
 

@@ -81,5 +81,5 @@ def _game_windows(built: BuiltModel, c: CA3) -> list[Penalty]:
     return out
 
 
-def _neg(lit):  # type: ignore[no-untyped-def]
+def _neg(lit):
     return 1 - lit if isinstance(lit, int) else lit.Not()

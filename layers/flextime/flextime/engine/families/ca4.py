@@ -24,7 +24,7 @@ def forbid_ca4(instance: Instance, c: CA4, forbidden: Forbidden) -> None:
                     forbidden.forbid_game(tj, ti, c.slots)
 
 
-def _slot_terms(built: BuiltModel, c: CA4, s: int) -> list:  # type: ignore[type-arg]
+def _slot_terms(built: BuiltModel, c: CA4, s: int) -> list:
     t1, t2 = built.teams(c.teams1), built.teams(c.teams2)
     terms = []
     for i in t1:
@@ -38,7 +38,7 @@ def _slot_terms(built: BuiltModel, c: CA4, s: int) -> list:  # type: ignore[type
     return terms
 
 
-def _n_max(built: BuiltModel, terms: list, n_slots: int) -> int:  # type: ignore[type-arg]
+def _n_max(built: BuiltModel, terms: list, n_slots: int) -> int:
     # at most n/2 games per slot, each counted at most twice
     return min(len(terms), n_slots * built.n)
 

@@ -61,7 +61,7 @@ def add_date_pairing(built: BuiltModel, c: DatePairing) -> list[Penalty]:
     return out
 
 
-def _neg(lit):  # type: ignore[no-untyped-def]
+def _neg(lit):
     if isinstance(lit, int):
         return 1 - lit
     return lit.Not()

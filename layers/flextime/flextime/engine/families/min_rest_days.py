@@ -51,5 +51,5 @@ def add_min_rest_days(built: BuiltModel, c: MinRestDays) -> list[Penalty]:
     return out
 
 
-def _neg(lit):  # type: ignore[no-untyped-def]
+def _neg(lit):
     return 1 - lit if isinstance(lit, int) else lit.Not()

@@ -79,7 +79,7 @@ def separate(
     return out
 
 
-def _neg(lit):  # type: ignore[no-untyped-def]
+def _neg(lit):
     return 1 - lit if isinstance(lit, int) else lit.Not()
 
 
