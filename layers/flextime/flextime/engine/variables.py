@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from flextime.domain.model import Instance, RoundRobin
 
-Lit = cp_model.IntVar | int  # a 0/1 variable or a constant 0/1
-Expr = cp_model.LinearExprT
+Lit = cp_model.IntVar | cp_model_helper.Literal | int  # a 0/1 variable (or its negation) or a constant 0/1
+Expr = cp_model.LinearExpr | int  # a linear expression over the model (IntVar is one) or a constant
 
 
 @dataclass
@@ -166,7 +166,7 @@ class BuiltModel:
     def away_lit(self, t: int, s: int) -> Lit:
         if self.compact:
             h = self.home_lit(t, s)
-            return 1 - h if isinstance(h, int) else h.Not()  # type: ignore[return-value]
+            return 1 - h if isinstance(h, int) else h.Not()
         return self._lit_of(("away", t, s), self._away[t][s])
 
     def plays_lit(self, t: int, s: int) -> Lit:
