@@ -157,7 +157,7 @@ def improve(session: Session, built: BuiltModel, plan: StrategyPlan) -> Status:
     return last
 
 
-def run(
+def run(  # noqa: C901 - the phases in order
     instance: Instance,
     params: SolverParams,
     plan: StrategyPlan,
@@ -223,5 +223,12 @@ def run(
             session.raise_bound(solver)
         session.proven_infeasible = last == "INFEASIBLE"
     elif has_objective and session.remaining() > 0.3:
+        fraction = float(plan.get("pattern_restart_fraction", 0.0))
+        if fraction > 0:
+            from flextime.engine.strategies import patterns
+
+            restart: dict[str, Any] = {}
+            patterns.pattern_restart(session, built, fraction * session.remaining(), restart)
+            session.notes.append(f"hard_first: {restart}")
         last = improve(session, built, plan)
     return finish(session, built, params, plan, profile, last)

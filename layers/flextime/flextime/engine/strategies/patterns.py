@@ -58,7 +58,9 @@ def pattern_only(instance: Instance, c: Any) -> bool:
 class PatternModel:
     """The CP-SAT model of home/away patterns (step 1)."""
 
-    def __init__(self, instance: Instance, games: BuiltModel | None = None) -> None:
+    def __init__(  # noqa: C901 - one block per pattern condition
+        self, instance: Instance, games: BuiltModel | None = None, soft: bool = False
+    ) -> None:
         """``games``: the (hard-only) game model; its pruning restricts the patterns (a team
         without a possible home game in s is away in s) and the slots where a pair can meet."""
         self.instance = instance
@@ -103,9 +105,35 @@ class PatternModel:
                 m.Add(sum(mixed) >= (6 if len(halves) == 1 else 3))
         self.notes: list[str] = []
         idx = instance.team_index
+        self.penalties: list[Any] = []
         for c in instance.constraints:
             if c.hard and pattern_only(instance, c):
                 self._add(c, idx)
+            elif soft and not c.hard and c.weight > 0 and c.type in ("CA1", "BR1", "BR2"):
+                self._add_soft(c, idx)
+        if self.penalties:
+            m.Minimize(sum(self.penalties))
+
+    def _add_soft(self, c: Any, idx: dict[str, int]) -> None:
+        """Soft CA1 / BR1 / BR2 as weighted excess over their maximum (the pattern objective)."""
+        m, everyone = self.model, list(range(self.n))
+        counts = []
+        if c.type == "CA1":
+            for t in [idx[x] for x in c.teams] if c.teams else everyone:
+                counts.append(sum(self.status(t, s, c.mode) for s in c.slots))
+            limit = c.max
+        elif c.type == "BR1":
+            for t in [idx[x] for x in c.teams] if c.teams else everyone:
+                counts.append(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1))
+            limit = c.intp
+        else:
+            teams = [idx[x] for x in c.teams] if c.teams else everyone
+            counts.append(sum(self.brk(t, s, "HA") for t in teams for s in c.slots if s >= 1))
+            limit = c.intp
+        for count in counts:
+            d = m.NewIntVar(0, 10_000, "")
+            m.Add(d >= count - limit)
+            self.penalties.append(c.weight * d)
 
     def _and(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
         c = self.model.NewBoolVar("")
@@ -360,3 +388,65 @@ def run(
         improve(session, built, plan)
     session.notes.append(f"patterns: {stats}")
     return finish(session, built, params, plan, profile)
+
+
+def canonical_pattern(n: int) -> list[list[bool]]:
+    """The home/away patterns of the circle-method double round robin with alternating homes
+    (second half mirrored, homes swapped): 3n - 6 breaks, the minimum for such formats."""
+    m = n - 1
+    rounds = []
+    for r in range(m):
+        games = [(n - 1, r) if r % 2 == 0 else (r, n - 1)]
+        for k in range(1, n // 2):
+            a, b = (r + k) % m, (r - k) % m
+            games.append((a, b) if k % 2 == 1 else (b, a))
+        rounds.append(games)
+    rounds += [[(b, a) for a, b in g] for g in rounds]
+    home = [[False] * len(rounds) for _ in range(n)]
+    for s, games in enumerate(rounds):
+        for a, _b in games:
+            home[a][s] = True
+    return home
+
+
+def pattern_restart(session: Session, built: BuiltModel, seconds: float, stats: dict[str, Any]) -> None:
+    """A large move for pattern-driven objectives (e.g. a soft limit on all breaks): the best
+    pattern set for the soft pattern rules (hinted with the incumbent's), then the full model with
+    only the games that fit it; kept if better than the incumbent."""
+    if session.best is None or not applies(built.instance):
+        return
+    start = session.elapsed()
+    pm = PatternModel(built.instance, built, soft=True)
+    if not pm.penalties:
+        return
+    values = session.best.values
+    n, n_slots = built.n, built.n_slots
+    current = [[False] * n_slots for _ in range(n)]
+    for (h, _a, s), v in built.x.items():
+        if values[v.Index()]:
+            current[h][s] = True
+    breaks_soft = any(c.type in ("BR1", "BR2") and not c.hard for c in built.instance.constraints)
+    # break-driven objectives: start from the break-minimal canonical patterns instead
+    pm.hint(canonical_pattern(n) if breaks_soft and n_slots == 2 * (n - 1) else current)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = session.params.workers
+    p.random_seed = session.params.seed
+    p.max_time_in_seconds = max(0.05, min(seconds / 3, session.remaining()))
+    if solver.Solve(pm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        stats["pattern_restart"] = "no pattern set"
+        return
+    pattern = [[bool(solver.Value(v)) for v in row] for row in pm.h]
+    fixed = [(v.Index(), 0) for (h, a, s), v in built.x.items() if not (pattern[h][s] and not pattern[a][s])]
+    clone = fixed_clone(built.model, fixed)
+    budget = max(0.05, seconds - (session.elapsed() - start))
+    status, sub = session.solve(built, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS))
+    before = session.best.objective
+    if status in ("OPTIMAL", "FEASIBLE"):
+        session.offer(sub, True)
+    stats["pattern_restart"] = {
+        "pattern_objective": round(solver.ObjectiveValue()),
+        "status": status,
+        "before": before,
+        "after": session.best.objective,
+    }
