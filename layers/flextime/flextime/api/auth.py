@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -187,7 +187,8 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthorized("token signature or claims invalid") from exc
         self._check_audience(claims)
-        return self._principal(claims, issuer)
+        # _key_for only accepts the trusted issuer strings
+        return self._principal(claims, cast(str, issuer))
 
     def _key_for(self, issuer: Any, token: str) -> Any:
         if issuer == LOCAL_ISSUER and self.local_key is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -202,7 +202,7 @@ async def principal(
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("a bearer token is required")
     cached = getattr(svc.verifier, "cached", None)
-    who = cached(credentials.credentials) if cached is not None else None
+    who: Principal | None = cached(credentials.credentials) if cached is not None else None
     if who is None:
         from fastapi.concurrency import run_in_threadpool
 
@@ -235,7 +235,7 @@ class Ctx:
             yield tx
 
 
-def allow(*roles: str) -> Callable[..., Ctx]:
+def allow(*roles: str) -> Callable[..., Awaitable[Ctx]]:
     """Dependency: the caller's token must carry one of ``roles`` (checked again against the
     membership when the transaction opens)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
 
@@ -160,7 +160,7 @@ def assemble_instance(tx: Tx, season_id: uuid.UUID, scenario_id: uuid.UUID | Non
     teams = seasons.list_teams(tx, season_id)
     wanted = {t.venue for t in teams if t.venue}
     constraints = [c.constraint for c in scenarios.list_constraints(tx, scenario.id, enabled_only=True)]
-    wanted |= {getattr(c, "venue", None) for c in constraints} - {None}
+    wanted |= cast(set[str], {getattr(c, "venue", None) for c in constraints} - {None})
     venues = [v for v in seasons.list_venues(tx) if v.id in wanted]
     fmt, slots = scenario_format(scenario)
     data: dict[str, Any] = {

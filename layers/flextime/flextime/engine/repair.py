@@ -17,6 +17,7 @@ the independent validator. When no repair exists, the result carries an explanat
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -88,7 +89,7 @@ class RepairResult(BaseModel):
 # ---- changes -> constraints ------------------------------------------------------------------
 
 
-def _slot_of(instance: Instance, date: object, slot: int | None) -> int | None:
+def _slot_of(instance: Instance, date: dt.date | None, slot: int | None) -> int | None:
     if slot is not None:
         return slot
     if date is not None:
@@ -207,7 +208,7 @@ def apply_changes(
         g for g in published.games if (g.slot < now or g.locked) and (g.home, g.away, g.slot) not in moving
     ]
     if now > 0:
-        past = defaultdict(int)
+        past: defaultdict[str, int] = defaultdict(int)
         for g in locked:
             if g.slot < now:
                 past[g.home] += 1

@@ -93,7 +93,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
             self.on_progress(sample)
 
 
-_STATUS: dict[int, Status] = {
+_STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "OPTIMAL",
     cp_model.FEASIBLE: "FEASIBLE",
     cp_model.INFEASIBLE: "INFEASIBLE",

@@ -51,7 +51,7 @@ def annotated_xlsx(raw: pd.DataFrame | None, problems: list[Problem], sheet: str
     ws.append(list(frame.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    out_row = {}
+    out_row: dict[int, int] = {}
     for i, (row, values) in enumerate(frame.iterrows(), start=2):
         ws.append([str(v) for v in values.tolist()])
         out_row.setdefault(int(row), i)

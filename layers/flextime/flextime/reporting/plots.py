@@ -91,7 +91,7 @@ def objective_and_bound(report: ScheduleReport) -> Figure:
     if points:
         t = [p.t_seconds for p in points]
         objective = [p.objective for p in points]
-        ax.step(t, objective, where="post", label="objective", color="C0")
+        ax.step(t, objective, where="post", label="objective", color="C0")  # type: ignore[arg-type]  # None: a gap
         bounds = [(p.t_seconds, p.bound) for p in points if p.bound is not None]
         if bounds:
             ax.step([b[0] for b in bounds], [b[1] for b in bounds], where="post", label="bound", color="C3")

@@ -21,7 +21,8 @@ from flextime.domain.constraints import BR2, HomeAwayBalance
 
 def _dates(n: int, start: dt.date = dt.date(2027, 1, 2)) -> list[dt.date]:
     """Saturdays and the following Tuesdays (never a Sunday)."""
-    out, day = [], start
+    out: list[dt.date] = []
+    day = start
     while len(out) < n:
         out.append(day)
         day += dt.timedelta(days=3 if day.weekday() == 5 else 4)

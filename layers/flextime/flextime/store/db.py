@@ -174,7 +174,7 @@ def tenant_transaction(
         yield Tx(conn, scope)
 
 
-def url_from_secret(secret_arn: str, client: object | None = None) -> str:
+def url_from_secret(secret_arn: str, client: Any = None) -> str:
     """Build a libpq URL from a Secrets Manager secret in the RDS JSON shape
     (host, port, username, password, dbname), as Aurora's generated secret has it."""
     import json

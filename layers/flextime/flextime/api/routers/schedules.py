@@ -166,7 +166,7 @@ def _schedule_response(read: queries.ScheduleRead) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-_CONDITIONAL = {
+_CONDITIONAL: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified (If-None-Match named the current ETag)"},
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flextime.domain.constraints import FA2
 from flextime.engine.families._common import penalty, team_name, valid_slots
-from flextime.engine.variables import BuiltModel, Penalty
+from flextime.engine.variables import BuiltModel, Expr, Penalty
 
 
 def add_fa2(built: BuiltModel, c: FA2) -> list[Penalty]:
@@ -26,7 +26,7 @@ def add_fa2(built: BuiltModel, c: FA2) -> list[Penalty]:
                     m.add(d <= c.intp)
                     m.add(d >= -c.intp)
                 continue
-            terms = [0]
+            terms: list[Expr] = [0]
             for _, d in diffs:
                 terms += [d - c.intp, -d - c.intp]
             ub = max(s + 1 for s, _ in diffs) - c.intp

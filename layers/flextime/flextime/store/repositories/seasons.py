@@ -104,7 +104,7 @@ def add_teams(
     season_id: uuid.UUID,
     teams: list[Team],
     *,
-    schools: dict[str, uuid.UUID] | None = None,
+    schools: dict[str, uuid.UUID | None] | None = None,
     import_batch_id: uuid.UUID | None = None,
 ) -> None:
     """Store the season's domain teams (``schools`` maps team id -> school) in one statement."""
