@@ -20,7 +20,11 @@ def with_extra_dates(instance: Instance, dates: list[dt.date]) -> Instance:
 
     Only for instances whose constraints select slots by date or weekday, not by index.
     """
-    old = {s.date: s for s in instance.slots}
+    old: dict[dt.date, Slot] = {}
+    for s in instance.slots:
+        if s.date is None:
+            raise TypeError(f"with_extra_dates needs a dated instance (slot {s.index} has no date)")
+        old[s.date] = s
     merged = sorted(set(old) | set(dates))
     slots = [Slot(index=i, date=d, label=old[d].label if d in old else None) for i, d in enumerate(merged)]
     data = {name: getattr(instance, name) for name in Instance.model_fields}

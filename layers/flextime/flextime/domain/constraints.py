@@ -26,6 +26,10 @@ WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 HomeAway = Literal["H", "A", "HA"]
 
 
+def _mon_tue() -> list[Weekday]:
+    return ["Mon", "Tue"]
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,7 +63,7 @@ class _SlotSelector(BaseModel):
 
 
 class CA1(_Base):
-    """Each team in ``teams`` plays at most ``max`` (at least ``min``) home (H) / away (A) games in ``slots``."""
+    """Each team in ``teams`` plays at most ``max`` (at least ``min``) home (H) / away (A) games in ``slots``."""  # noqa: E501
 
     type: Literal["CA1"] = "CA1"
     teams: list[str]
@@ -290,7 +294,7 @@ class DatePairing(_Base):
     type: Literal["date_pairing"] = "date_pairing"
     teams: list[str] = Field(default_factory=list)
     first: Weekday = "Sat"
-    then: list[Weekday] = Field(default_factory=lambda: ["Mon", "Tue"])
+    then: list[Weekday] = Field(default_factory=_mon_tue)
     within_days: int = Field(3, ge=1)
 
     @field_validator("then")

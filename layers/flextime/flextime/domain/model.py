@@ -247,6 +247,22 @@ class Instance(_Frozen):
             if t.venue is not None and venue_ids and t.venue not in venue_ids:
                 problems.append(f"teams[{t.id}].venue: unknown venue '{t.venue}'")
         problems += self._format_problems()
+        problems += self._constraint_problems(venue_ids)
+        if self.objective.travel_weight > 0 and self.distances is None:
+            homeless = [t.id for t in self.teams if t.venue is None]
+            if homeless or not self.venues:
+                problems.append(
+                    "objective.travel_weight: travel needs a distance matrix or a home venue with "
+                    f"coordinates for every team (missing for: {', '.join(homeless) or 'all teams'})"
+                )
+        if self.distances is not None:
+            n = self.n_teams
+            if len(self.distances) != n or any(len(row) != n for row in self.distances):
+                problems.append(f"distances: expected a {n} x {n} matrix")
+        return problems
+
+    def _constraint_problems(self, venue_ids: set[str]) -> list[str]:
+        problems: list[str] = []
         teams = set(self.team_ids)
         n_slots = len(self.slots)
         for c in self.constraints:
@@ -263,17 +279,6 @@ class Instance(_Frozen):
                 problems.append(f"{where}.date: {c.date} is not a playing date of this season")
             if isinstance(c, VenueUnavailable) and c.venue not in venue_ids:
                 problems.append(f"{where}.venue: unknown venue '{c.venue}'")
-        if self.objective.travel_weight > 0 and self.distances is None:
-            homeless = [t.id for t in self.teams if t.venue is None]
-            if homeless or not self.venues:
-                problems.append(
-                    "objective.travel_weight: travel needs a distance matrix or a home venue with "
-                    f"coordinates for every team (missing for: {', '.join(homeless) or 'all teams'})"
-                )
-        if self.distances is not None:
-            n = self.n_teams
-            if len(self.distances) != n or any(len(row) != n for row in self.distances):
-                problems.append(f"distances: expected a {n} x {n} matrix")
         return problems
 
     def _format_problems(self) -> list[str]:
@@ -286,7 +291,8 @@ class Instance(_Frozen):
                     return [f"format: a compact round robin needs an even number of teams (got {n})"]
                 if s != needed:
                     return [
-                        f"format: a compact {f.rounds}-round robin of {n} teams needs {needed} slots (got {s})"
+                        f"format: a compact {f.rounds}-round robin of {n} teams "
+                        f"needs {needed} slots (got {s})"
                     ]
             elif s < needed:
                 return [f"format: {needed} games per team do not fit in {s} slots"]

@@ -373,8 +373,10 @@ class _Checker:
 
     def _required_vs_forbidden(self, c: RequiredMatchup) -> None:
         for fm in self.hard:
-            same_pair = isinstance(fm, ForbiddenMatchup) and {fm.team_a, fm.team_b} == {c.team_a, c.team_b}
-            if same_pair and fm.max_meetings < c.min_meetings:  # type: ignore[union-attr]
+            if not isinstance(fm, ForbiddenMatchup):
+                continue
+            same_pair = {fm.team_a, fm.team_b} == {c.team_a, c.team_b}
+            if same_pair and fm.max_meetings < c.min_meetings:
                 self.add(
                     "required_vs_forbidden",
                     f"{c.team_a} and {c.team_b} must meet {c.min_meetings} time(s) but may meet at "

@@ -157,8 +157,8 @@ def _convert(check: _Checker, column: Column, text: pd.Series, blank: pd.Series)
             check.flag(
                 ok & (numbers > column.max), name, "range", lambda r: f"{text[r]} is above {column.max:g}"
             )
-        values = numbers.where(ok)
-        return values.astype("Int64") if column.type == "int" else values.astype("Float64")
+        kept = numbers.where(ok)
+        return kept.astype("Int64") if column.type == "int" else kept.astype("Float64")
     if column.type == "date":
         stamps = pd.to_datetime(text.where(~blank), format="%Y-%m-%d", errors="coerce")
         bad = ~blank & stamps.isna()
@@ -397,14 +397,11 @@ def _schedule(check: _Checker, records: pd.DataFrame, ctx: ImportContext, result
         sunday = pd.Series([d is not None and d.weekday() == 6 for d in records["date"]], index=records.index)
         for col in ("home", "away"):
             hit = sunday & records[col].isin(ctx.no_sunday_teams)
-            check.flag(
-                hit,
-                "date",
-                "sunday",
-                lambda r, c=col: (
-                    f"{records['date'][r]} is a Sunday and {records[c][r]} never plays on Sunday"
-                ),
-            )
+
+            def sunday_message(r: int, c: str = col) -> str:
+                return f"{records['date'][r]} is a Sunday and {records[c][r]} never plays on Sunday"
+
+            check.flag(hit, "date", "sunday", sunday_message)
 
 
 _RULES: dict[str, Callable[[_Checker, pd.DataFrame, ImportContext, ValidatedFile], None]] = {
