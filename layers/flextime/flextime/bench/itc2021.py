@@ -153,6 +153,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
     """``itc2021.csv`` (all columns, incl. the plan), ``itc2021.md`` (table + summary) and ``itc2021.png``."""
     from flextime.bench.table import render_markdown
 
+    rows = sorted(rows, key=_order)
     csv_path, md_path, png_path = (out_dir / f"{STEM}.{ext}" for ext in ("csv", "md", "png"))
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
@@ -164,6 +165,14 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
     md_path.write_text(md, encoding="utf-8")
     plot(rows, png_path)
     return [csv_path, md_path, png_path]
+
+
+def _order(row: dict[str, Any]) -> tuple[int, str, int]:
+    """Test, Early, Middle, Late; then by number (resumed runs keep a stable order)."""
+    name = canonical(str(row["instance"])).removeprefix("ITC2021_")
+    category, _, number = name.rpartition("_") if "_" in name else ("Test", "", name.removeprefix("Test"))
+    rank = {"Test": 0, "Early": 1, "Middle": 2, "Late": 3}.get(category, 4)
+    return rank, category, int(number) if number.isdigit() else 0
 
 
 def _typed(value: Any) -> Any:
