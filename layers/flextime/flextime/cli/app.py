@@ -47,7 +47,8 @@ register_reports(app, bench_app)
 register_api(app)
 register_workflow(app)
 
-out_console = Console()
+# Not a terminal (pipes, CI logs, make): rich would wrap tables at 80 columns; use a wide page.
+out_console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
