@@ -21,16 +21,23 @@ AUTO = AgentSettings(compute="auto")
 
 def profile(teams: int = 16, slots: int = 30) -> InstanceProfile:
     return InstanceProfile(
+        name="hand-made",
         teams=teams,
         slots=slots,
-        games=teams * (teams - 1),
-        variables=teams * (teams - 1) * slots,
         format="round_robin",
+        rounds=2,
+        compact=False,
+        phased=False,
+        mirrored=False,
         dated=True,
-        hard_constraints=3,
-        soft_constraints=2,
-        families={},
+        games=teams * (teams - 1),
+        hard_by_family={"CA1": 3},
+        soft_by_family={"CA4": 2},
+        total_hard=3,
+        total_soft=2,
         travel_weight=0,
+        estimated_game_vars=teams * (teams - 1) * slots,
+        pruned_fraction=0.0,
     )
 
 

@@ -22,7 +22,6 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,25 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from flextime.agents import runtime
 from flextime.agents.settings import AgentSettings, get_settings
 from flextime.agents.state import JobState
-from flextime.domain import Instance, PartialRoundRobin
+from flextime.domain import Instance
+from flextime.engine.profile import InstanceProfile, profile_instance
 
 LARGE_MODEL_VARIABLES = 60_000
 Compute = Literal["lambda", "fargate"]
-
-
-class InstanceProfile(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    teams: int
-    slots: int
-    games: int
-    variables: int = Field(description="Estimated game variables: ordered pairs x slots.")
-    format: str
-    dated: bool
-    hard_constraints: int
-    soft_constraints: int
-    families: dict[str, int]
-    travel_weight: int
 
 
 class Plan(BaseModel):
@@ -69,26 +54,6 @@ class Plan(BaseModel):
     def solve_time_limit_s(self) -> float:
         """The solver's share: the job's time limit minus the travel improver's."""
         return max(0.1, self.time_limit_s - self.travel_s)
-
-
-def profile_instance(instance: Instance) -> InstanceProfile:
-    n, slots = instance.n_teams, instance.n_slots
-    fmt = instance.format
-    games = (
-        n * fmt.games_per_team // 2 if isinstance(fmt, PartialRoundRobin) else fmt.rounds * n * (n - 1) // 2
-    )
-    return InstanceProfile(
-        teams=n,
-        slots=slots,
-        games=games,
-        variables=n * (n - 1) * slots,
-        format=fmt.kind,
-        dated=instance.dated,
-        hard_constraints=sum(1 for c in instance.constraints if c.hard),
-        soft_constraints=sum(1 for c in instance.constraints if not c.hard),
-        families=dict(Counter(c.type for c in instance.constraints)),
-        travel_weight=instance.objective.travel_weight,
-    )
 
 
 def default_time_limit(profile: InstanceProfile) -> float:
@@ -146,11 +111,7 @@ def choose_plan(
 def engine_strategy(instance: Instance) -> dict[str, Any] | None:
     """The engine's instance profile and the strategy it would select (recorded in the plan; the
     solve passes strategy "auto", so the engine applies that selection itself)."""
-    try:
-        from flextime.engine.profile import profile_instance as engine_profile
-    except ImportError:
-        return None
-    found = engine_profile(instance)
+    found = profile_instance(instance)
     data: dict[str, Any] = {"profile": found.model_dump(mode="json")}
     try:
         from flextime.engine.strategies import select_strategy

@@ -1,15 +1,16 @@
 """The problem profile: the data that the strategy selection (``engine.strategies``) reads.
 
 ``profile_instance(instance) -> InstanceProfile`` is cheap (no CP-SAT model is built): sizes,
-format, the constraint families split into hard and soft, and an estimate of the number of game
-variables after hard rules have pruned games (the same pruning the model build does).
+format, the constraint families split into hard and soft, the unpruned game-variable count
+(``variables``: ordered pairs x slots) and an estimate of the number of game variables after hard
+rules have pruned games (the same pruning the model build does).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from flextime.domain.model import Instance, RoundRobin
 from flextime.engine.families import forbidder
@@ -41,6 +42,12 @@ class InstanceProfile(BaseModel):
     has_distances: bool = False
     estimated_game_vars: int = Field(description="game variables x[h,a,s] left after hard pruning")
     pruned_fraction: float = Field(description="share of the h x a x s games pruned by hard rules")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def variables(self) -> int:
+        """Estimated game variables before pruning: ordered pairs x slots (the compute rule's size)."""
+        return self.teams * (self.teams - 1) * self.slots
 
     @property
     def has_objective(self) -> bool:
