@@ -98,7 +98,11 @@ def solve_one(
         "objective": objective,
         "best_known": best,
         "ratio": ratio(objective, best),
-        "first_feasible_s": round(result.first_feasible_seconds, 2) if outcome.feasible else None,
+        "first_feasible_s": (
+            round(result.first_feasible_seconds, 2)
+            if outcome.feasible and result.first_feasible_seconds is not None
+            else None
+        ),
         "time_limit_s": time_limit,
         "strategy": result.strategy,
         "status": result.status,

@@ -82,16 +82,16 @@ def profile_instance(instance: Instance) -> InstanceProfile:
     kept = sum(
         1 for k in range(s) for h in range(n) for a in range(n) if h != a and forbidden.allowed(h, a, k)
     )
-    is_rr = isinstance(f, RoundRobin)
+    rr = f if isinstance(f, RoundRobin) else None
     return InstanceProfile(
         name=instance.name,
         teams=n,
         slots=s,
         format=f.kind,
-        rounds=f.rounds if is_rr else None,
+        rounds=rr.rounds if rr is not None else None,
         compact=instance.compact,
-        phased=bool(is_rr and f.phased),
-        mirrored=bool(is_rr and f.mirrored),
+        phased=bool(rr is not None and rr.phased),
+        mirrored=bool(rr is not None and rr.mirrored),
         dated=instance.dated,
         games=instance.total_games(),
         hard_by_family=dict(sorted(hard.items())),

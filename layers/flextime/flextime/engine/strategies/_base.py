@@ -139,7 +139,7 @@ def set_hint(model: cp_model.CpModel, values: list[int]) -> None:
 
 def fixed_clone(model: cp_model.CpModel, fixed: Iterable[tuple[int, int]]) -> cp_model.CpModel:
     """A copy of ``model`` with the given (proto index, value) pairs fixed through their domains."""
-    clone = model.Clone()
+    clone = model.clone()
     variables = clone.Proto().variables
     for index, value in fixed:
         domain = variables[index].domain
@@ -166,7 +166,7 @@ def complete_from_games(
     status, solver = session.solve(built, clone, seconds, workers=1, record=False, grace=1.0)
     if status not in ("OPTIMAL", "FEASIBLE"):
         return False
-    session.offer(solver, built.model.HasObjective())
+    session.offer(solver, built.model.has_objective())
     return True
 
 
@@ -184,7 +184,7 @@ def finish(
 ) -> SolveResult:
     """The ``SolveResult`` of the incumbent (or of no solution)."""
     wall = session.elapsed()
-    has_objective = built.model.HasObjective()
+    has_objective = built.model.has_objective()
     best = session.best
     if best is None:
         status: Status = "INFEASIBLE" if session.proven_infeasible else last_status

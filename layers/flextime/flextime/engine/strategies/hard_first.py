@@ -78,8 +78,8 @@ class _Background:
 
 def without_objective(built: BuiltModel) -> cp_model.CpModel:
     """A copy of the built model without its objective: its hard part (hints kept)."""
-    model = built.model.Clone()
-    model.ClearObjective()
+    model = built.model.clone()
+    model.clear_objective()
     return model
 
 
@@ -146,7 +146,7 @@ def improve(session: Session, built: BuiltModel, plan: StrategyPlan) -> Status:
         session.notes += [f"{k}={v}" for k, v in stats.items()]
         return last
     assert session.best is not None
-    clone = built.model.Clone()
+    clone = built.model.clone()
     set_hint(clone, session.best.values)
     last, solver = session.solve(built, clone, session.remaining())
     if last in ("OPTIMAL", "FEASIBLE"):
@@ -207,7 +207,7 @@ def run(  # noqa: C901 - the phases in order
     if status == "INFEASIBLE":
         session.proven_infeasible = True
         return finish(session, built, params, plan, profile, status)
-    has_objective = built.model.HasObjective()
+    has_objective = built.model.has_objective()
     last: Status = status
     if games is not None and not complete_from_games(session, built, games, max(1.0, session.remaining())):
         session.notes.append("hard_first: the hard-only schedule did not complete in the full model")

@@ -58,7 +58,7 @@ def improve(
     stats: dict[str, Any] | None = None,
 ) -> None:
     """Large-neighbourhood search from ``session.best`` until the session's time is up."""
-    if session.best is None or not built.model.HasObjective():
+    if session.best is None or not built.model.has_objective():
         return
     rng = random.Random(seed)
     n, n_slots = built.n, built.n_slots
@@ -133,7 +133,7 @@ def run(
         built, built.model, first_budget, extra={"stop_after_first_solution": True}
     )
     if status in ("OPTIMAL", "FEASIBLE"):
-        session.offer(solver, built.model.HasObjective())
+        session.offer(solver, built.model.has_objective())
         if status == "OPTIMAL":
             session.proven_optimal = True
     elif status == "INFEASIBLE":

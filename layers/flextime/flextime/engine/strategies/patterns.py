@@ -67,18 +67,18 @@ class PatternModel:
         n, n_slots = instance.n_teams, instance.n_slots
         self.n, self.n_slots = n, n_slots
         m = self.model = cp_model.CpModel()
-        h = self.h = [[m.NewBoolVar(f"h_{t}_{s}") for s in range(n_slots)] for t in range(n)]
+        h = self.h = [[m.new_bool_var(f"h_{t}_{s}") for s in range(n_slots)] for t in range(n)]
         allowed = (lambda i, j, s: True) if games is None else (lambda i, j, s: (i, j, s) in games.x)
         for s in range(n_slots):
-            m.Add(sum(h[t][s] for t in range(n)) == n // 2)
+            m.add(sum(h[t][s] for t in range(n)) == n // 2)
             if games is not None:
                 for t in range(n):
                     if not games.home_vars(t, s):
-                        m.Add(h[t][s] == 0)
+                        m.add(h[t][s] == 0)
                     if not games.away_vars(t, s):
-                        m.Add(h[t][s] == 1)
+                        m.add(h[t][s] == 1)
         for t in range(n):
-            m.Add(sum(h[t]) == n - 1)
+            m.add(sum(h[t]) == n - 1)
         phased = bool(getattr(instance.format, "phased", False))
         halves = [range(n - 1), range(n - 1, n_slots)] if phased else [range(n_slots)]
         for i, j in itertools.combinations(range(n), 2):
@@ -87,10 +87,10 @@ class PatternModel:
             ji = [self._exists(h[j], h[i], [s for s in half if allowed(j, i, s)]) for half in halves]
             if phased:
                 # one meeting per half, opposite home teams
-                m.AddBoolOr([self._and(ij[0], ji[1]), self._and(ji[0], ij[1])])
+                m.add_bool_or([self._and(ij[0], ji[1]), self._and(ji[0], ij[1])])
             else:
-                m.AddBoolOr([ij[0]])
-                m.AddBoolOr([ji[0]])
+                m.add_bool_or([ij[0]])
+                m.add_bool_or([ji[0]])
         # Triples: three teams play 3 games among themselves per round robin, and a slot holds
         # one of them only if the three are not all home or all away (a known necessary
         # condition of pattern sets; pairs alone leave many unschedulable sets)
@@ -98,11 +98,11 @@ class PatternModel:
             for half in halves:
                 mixed = []
                 for s in half:
-                    lit = m.NewBoolVar("")
-                    m.AddBoolOr([lit.Not(), *(h[t][s] for t in trio)])
-                    m.AddBoolOr([lit.Not(), *(h[t][s].Not() for t in trio)])
+                    lit = m.new_bool_var("")
+                    m.add_bool_or([lit.Not(), *(h[t][s] for t in trio)])
+                    m.add_bool_or([lit.Not(), *(h[t][s].Not() for t in trio)])
                     mixed.append(lit)
-                m.Add(sum(mixed) >= (6 if len(halves) == 1 else 3))
+                m.add(sum(mixed) >= (6 if len(halves) == 1 else 3))
         self.notes: list[str] = []
         idx = instance.team_index
         self.penalties: list[Any] = []
@@ -112,7 +112,7 @@ class PatternModel:
             elif soft and not c.hard and c.weight > 0 and c.type in ("CA1", "BR1", "BR2"):
                 self._add_soft(c, idx)
         if self.penalties:
-            m.Minimize(sum(self.penalties))
+            m.minimize(sum(self.penalties))
 
     def _add_soft(self, c: Any, idx: dict[str, int]) -> None:
         """Soft CA1 / BR1 / BR2 as weighted excess over their maximum (the pattern objective)."""
@@ -131,25 +131,25 @@ class PatternModel:
             counts.append(sum(self.brk(t, s, "HA") for t in teams for s in c.slots if s >= 1))
             limit = c.intp
         for count in counts:
-            d = m.NewIntVar(0, 10_000, "")
-            m.Add(d >= count - limit)
+            d = m.new_int_var(0, 10_000, "")
+            m.add(d >= count - limit)
             self.penalties.append(c.weight * d)
 
     def _and(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
-        c = self.model.NewBoolVar("")
-        self.model.AddImplication(c, a)
-        self.model.AddImplication(c, b)
+        c = self.model.new_bool_var("")
+        self.model.add_implication(c, a)
+        self.model.add_implication(c, b)
         return c
 
     def _exists(self, hi: list, hj: list, slots: list[int]) -> cp_model.IntVar:
         """A literal implying: some slot of ``slots`` has hi = 1 and hj = 0."""
         m = self.model
-        lits = [m.NewBoolVar("") for _ in slots]
+        lits = [m.new_bool_var("") for _ in slots]
         for lit, s in zip(lits, slots, strict=True):
-            m.AddImplication(lit, hi[s])
-            m.AddImplication(lit, hj[s].Not())
-        e = m.NewBoolVar("")
-        m.AddBoolOr([e.Not(), *lits])
+            m.add_implication(lit, hi[s])
+            m.add_implication(lit, hj[s].Not())
+        e = m.new_bool_var("")
+        m.add_bool_or([e.Not(), *lits])
         return e
 
     def status(self, t: int, s: int, mode: str) -> Any:
@@ -166,17 +166,17 @@ class PatternModel:
         if key in cache:
             return cache[key]
         m, a, b = self.model, self.h[t][s - 1], self.h[t][s]
-        hb = m.NewBoolVar("")  # home break: both home
-        m.AddBoolOr([a.Not(), b.Not(), hb])
-        m.AddImplication(hb, a)
-        m.AddImplication(hb, b)
-        ab = m.NewBoolVar("")  # away break: both away
-        m.AddBoolOr([a, b, ab])
-        m.AddImplication(ab, a.Not())
-        m.AddImplication(ab, b.Not())
+        hb = m.new_bool_var("")  # home break: both home
+        m.add_bool_or([a.Not(), b.Not(), hb])
+        m.add_implication(hb, a)
+        m.add_implication(hb, b)
+        ab = m.new_bool_var("")  # away break: both away
+        m.add_bool_or([a, b, ab])
+        m.add_implication(ab, a.Not())
+        m.add_implication(ab, b.Not())
         cache[(t, s, "H")], cache[(t, s, "A")] = hb, ab
-        both = m.NewBoolVar("")
-        m.Add(both == hb + ab)
+        both = m.new_bool_var("")
+        m.add(both == hb + ab)
         cache[(t, s, "HA")] = both
         return cache[key]
 
@@ -189,9 +189,9 @@ class PatternModel:
 
         def bound(expr: Any, lo: int, hi: int | None) -> None:
             if lo > 0:
-                m.Add(expr >= lo)
+                m.add(expr >= lo)
             if hi is not None:
-                m.Add(expr <= hi)
+                m.add(expr <= hi)
 
         if c.type == "CA1":
             for t in teams(c.teams):
@@ -214,9 +214,9 @@ class PatternModel:
                     bound(sum(self.status(t, s, c.mode1) for t in group), c.min, c.max)
         elif c.type == "BR1":
             for t in teams(c.teams):
-                m.Add(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1) <= c.intp)
+                m.add(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1) <= c.intp)
         elif c.type == "BR2":
-            m.Add(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1) <= c.intp)
+            m.add(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1) <= c.intp)
         elif c.type == "GA1":
             # forced meetings: at least ``min`` of the listed games in ``slots``; each needs its
             # home team home and its away team away in the slot it is played
@@ -226,19 +226,19 @@ class PatternModel:
             for home_id, away_id in c.meetings:
                 i, j = idx[home_id], idx[away_id]
                 for s in c.slots:
-                    lit = m.NewBoolVar("")
-                    m.AddImplication(lit, self.h[i][s])
-                    m.AddImplication(lit, self.h[j][s].Not())
+                    lit = m.new_bool_var("")
+                    m.add_implication(lit, self.h[i][s])
+                    m.add_implication(lit, self.h[j][s].Not())
                     options.append(lit)
-            m.Add(sum(options) >= c.min)
+            m.add(sum(options) >= c.min)
         elif c.type == "FA2":
             group = teams(c.teams)
             last = max(c.slots) if c.slots else -1
             for i, j in itertools.combinations(group, 2):
                 for s in c.slots:
                     diff = sum(self.h[i][k] - self.h[j][k] for k in range(s + 1))
-                    m.Add(diff <= c.intp)
-                    m.Add(diff >= -c.intp)
+                    m.add(diff <= c.intp)
+                    m.add(diff >= -c.intp)
             del last
 
     def solve(self, session: Session, seconds: float, seed: int) -> list[list[bool]] | None:
@@ -255,14 +255,14 @@ class PatternModel:
 
     def hint(self, pattern: list[list[bool]]) -> None:
         """Start the next pattern search near ``pattern``."""
-        self.model.ClearHints()
+        self.model.clear_hints()
         for row, values in zip(self.h, pattern, strict=True):
             for v, value in zip(row, values, strict=True):
-                self.model.AddHint(v, value)
+                self.model.add_hint(v, value)
 
     def exclude(self, pattern: list[list[bool]], cells: list[tuple[int, int]]) -> None:
         """No-good: the pattern values at ``cells`` (team, slot) do not all occur together again."""
-        self.model.AddBoolOr([self.h[t][s].Not() if pattern[t][s] else self.h[t][s] for t, s in cells])
+        self.model.add_bool_or([self.h[t][s].Not() if pattern[t][s] else self.h[t][s] for t, s in cells])
 
 
 def cores(
@@ -276,8 +276,8 @@ def cores(
     """Disjoint sets of (team, slot) cells of a pattern set that each make the game model
     infeasible: the pattern as assumptions (presolve off, else presolve proves infeasibility
     without a core), CP-SAT's sufficient assumptions, then again without the cells found."""
-    model = hard.model.Clone()
-    model.ClearObjective()
+    model = hard.model.clone()
+    model.clear_objective()
     where: dict[int, tuple[int, int]] = {}
     lits: dict[int, Any] = {}
     for t, row in enumerate(home):
@@ -290,8 +290,8 @@ def cores(
     found: list[list[tuple[int, int]]] = []
     deadline = session.elapsed() + seconds
     while len(found) < max_cores and session.elapsed() < deadline - 0.05:
-        model.ClearAssumptions()
-        model.AddAssumptions(list(lits.values()))
+        model.clear_assumptions()
+        model.add_assumptions(list(lits.values()))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.cp_model_presolve = False
@@ -339,7 +339,7 @@ def find_schedule(
         consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
         fixed = [(v.Index(), 0) for key, v in hard.x.items() if key not in consistent]
         clone = fixed_clone(hard.model, fixed)
-        clone.ClearObjective()
+        clone.clear_objective()
         budget = min(attempt_s, until - session.elapsed())
         status, solver = session.solve(
             hard, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS), record=False
@@ -383,8 +383,8 @@ def run(
             built, built.model, session.remaining(), subsolvers=list(FEASIBLE_SUBSOLVERS)
         )
         if status in ("OPTIMAL", "FEASIBLE"):
-            session.offer(solver, built.model.HasObjective())
-    elif session.best is not None and built.model.HasObjective():
+            session.offer(solver, built.model.has_objective())
+    elif session.best is not None and built.model.has_objective():
         improve(session, built, plan)
     session.notes.append(f"patterns: {stats}")
     return finish(session, built, params, plan, profile)
