@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
-	$(BIN)/ruff check layers tests
-	$(BIN)/ruff format --check layers tests
+	$(BIN)/ruff check layers tests cdk
+	$(BIN)/ruff format --check layers tests cdk
 
 format: $(STAMP)
 	$(BIN)/ruff format layers tests
@@ -81,4 +81,4 @@ web-types: $(STAMP) $(WEB_STAMP)
 	$(BIN)/python -c 'import json; from flextime.api.app import create_app; from flextime.api.settings import ApiSettings; print(json.dumps(create_app(ApiSettings(), pool_factory=lambda: None).openapi(), indent=1))' > web/src/api/openapi.json
 	cd web && npm run gen:api
 
-test: web-test
+test: web-test lint typecheck
