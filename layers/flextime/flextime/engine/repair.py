@@ -287,30 +287,23 @@ def diff_schedules(instance: Instance, old: Schedule, new: Schedule) -> list[Gam
             remaining[(g.home, g.away)].remove(g.slot)
         else:
             pending.append(g)
+
+    def take_nearest(slots: list[int], slot: int) -> int:
+        nearest = min(slots, key=lambda x: abs(x - slot))
+        slots.remove(nearest)
+        return nearest
+
     for g in pending:
         same, rev = remaining.get((g.home, g.away)), remaining.get((g.away, g.home))
-        if same:
-            s = min(same, key=lambda x: abs(x - g.slot))
-            same.remove(s)
+        if same or (rev and (g.away, g.home) not in old_pairs):
+            kind: Literal["moved", "flipped"] = "moved" if same else "flipped"
+            home, away = (g.home, g.away) if same else (g.away, g.home)
+            s = take_nearest(same if same else rev or [], g.slot)
             out.append(
                 GameChange(
-                    kind="moved",
-                    home=g.home,
-                    away=g.away,
-                    from_slot=g.slot,
-                    to_slot=s,
-                    from_date=day(g.slot),
-                    to_date=day(s),
-                )
-            )
-        elif rev and (g.away, g.home) not in old_pairs:
-            s = min(rev, key=lambda x: abs(x - g.slot))
-            rev.remove(s)
-            out.append(
-                GameChange(
-                    kind="flipped",
-                    home=g.away,
-                    away=g.home,
+                    kind=kind,
+                    home=home,
+                    away=away,
                     from_slot=g.slot,
                     to_slot=s,
                     from_date=day(g.slot),
