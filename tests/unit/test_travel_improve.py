@@ -275,3 +275,22 @@ def test_travel_summary_none_without_travel_data():
         slots=[Slot(index=s) for s in range(6)],
     )
     assert travel_summary(instance, [Game(home="T0", away="T1", slot=0)]) is None
+
+
+def test_two_annealers_share_their_best_schedule():
+    instance = random_ttp(8, seed=5)
+    run = solve_ttp(team_distance_matrix(instance), time_limit_s=0.6, seed=2, workers=2, cycle_s=0.2)
+    assert run.S is not None
+    assert_drr(run.S)
+    report = validate(instance, array_to_schedule(instance, run.S))
+    assert report.feasible
+    assert report.travel_total == run.distance
+    assert [d for _, d in run.history] == sorted((d for _, d in run.history), reverse=True)
+
+
+@pytest.mark.parametrize("mode", [1, 3])
+def test_classic_ttsa_penalty_modes_keep_the_rules(mode):
+    instance = random_ttp(6, seed=1)
+    run = solve_ttp(team_distance_matrix(instance), time_limit_s=0.3, seed=1, mode=mode)
+    assert run.S is not None
+    assert validate(instance, array_to_schedule(instance, run.S)).feasible

@@ -19,9 +19,10 @@ infeasibility.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -217,6 +218,10 @@ def solve_ttp(
     cycle_s: float | None = None,
     reheat: float = 0.6,
     move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
+    weight: float = 1.0,
+    max_c: int = 2000,
+    mode: int = 0,
+    workers: int = 1,
     chunk: int = 50_000,
     on_progress: ProgressFn | None = None,
 ) -> TTPRun:
@@ -225,58 +230,151 @@ def solve_ttp(
     Temperatures are relative to :func:`initial_temperature`: the first cycle cools geometrically from
     ``t_start`` to ``t_end`` (below about 0.1 the search is frozen); later cycles
     restart from the best feasible schedule at ``reheat * t_start``. ``history`` lists
-    (seconds, distance) at every new best."""
+    (seconds, distance) at every new best.
+
+    ``workers`` > 1 runs that many annealers in threads (the kernel releases the GIL), each from its
+    own random schedule and seed; at every new cycle each restarts from the best schedule any of
+    them found (population-based annealing in waves, after Van Hentenryck and Vergados 2007).
+    ``mode`` bit 1: TTSA's nonlinear penalty sqrt(d^2 + (w f(v))^2); bit 2: the weight changes at
+    new bests only and phases count accepted moves (the paper's loop); 0: linear penalty, weight
+    oscillation per phase (the default, as good on NL/CIRC/GAL in our runs and simpler)."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
+    workers = max(1, int(workers))
     ttsa.seed_rng(seed)
-    S = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
-    mean_d = initial_temperature(S, D, max_streak, no_repeat, seed)  # the temperature unit
-    w0 = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0  # initial weight of one broken rule
-    sf = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
-    si = np.array([0, 0, 0, 0, 0, 0, 0, 2000, 10**12, 10**12], dtype=np.int64)
-    best, best_inf = S.copy(), S.copy()
+    S0 = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
+    mean_d = initial_temperature(S0, D, max_streak, no_repeat, seed)  # the temperature unit
+    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)  # initial weight of one broken rule
     cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
     cdf /= cdf[-1]
-    d0, v0 = ttsa.schedule_cost(S, D, max_streak, int(no_repeat))
     # compile (or load the numba cache) before the clock starts
-    ttsa.anneal(S.copy(), D, max_streak, int(no_repeat), cdf, sf.copy(), si.copy(), S.copy(), S.copy(), 1)
-    start = time.perf_counter()
-    history: list[tuple[float, int]] = []
+    sf0 = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
+    si0 = np.array([0, 0, 0, 0, 0, 0, mode, max_c, 10**12, 10**12], dtype=np.int64)
+    warm = (S0.copy(), D, max_streak, int(no_repeat), cdf, sf0.copy(), si0.copy(), S0.copy(), S0.copy(), 1)
+    ttsa.anneal(*warm)
+    pool = _Pool(
+        D=D,
+        S0=S0,
+        sf0=sf0,
+        si0=si0,
+        cdf=cdf,
+        seed=seed,
+        fresh=initial is None,
+        max_streak=max_streak,
+        no_repeat=int(no_repeat),
+        time_limit_s=time_limit_s,
+        cycle_s=cycle_s or time_limit_s / 4,
+        t_hot=t_start * mean_d,
+        t_cold=t_end * mean_d,
+        reheat=reheat,
+        w0=w0,
+        chunk=chunk,
+        on_progress=on_progress,
+    )
+    if workers == 1:
+        _anneal_worker(pool, 0)
+    else:
+        threads = [threading.Thread(target=_anneal_worker, args=(pool, k)) for k in range(workers)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    found = pool.best is not None and pool.distance is not None
+    return TTPRun(
+        S=pool.best if found else None,
+        distance=pool.distance if found else None,
+        iterations=pool.iterations,
+        time_to_best_s=pool.history[-1][0] if pool.history else None,
+        history=pool.history,
+        restarts=pool.restarts,
+    )
+
+
+@dataclass
+class _Pool:
+    """What the annealer threads share: the problem, the schedule of temperatures, the best
+    schedule any of them found (under a lock) and the totals."""
+
+    D: np.ndarray
+    S0: np.ndarray
+    sf0: np.ndarray
+    si0: np.ndarray
+    cdf: np.ndarray
+    seed: int
+    fresh: bool
+    max_streak: int
+    no_repeat: int
+    time_limit_s: float
+    cycle_s: float
+    t_hot: float
+    t_cold: float
+    reheat: float
+    w0: float
+    chunk: int
+    on_progress: ProgressFn | None
+    best: np.ndarray | None = None
+    distance: int | None = None
+    history: list[tuple[float, int]] = field(default_factory=list)
+    iterations: int = 0
+    restarts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    start: float = field(default_factory=time.perf_counter)
+
+    def offer(self, S: np.ndarray, d: int) -> None:
+        with self.lock:
+            if self.distance is None or d < self.distance:
+                self.best, self.distance = S.copy(), d
+                t = round(time.perf_counter() - self.start, 3)
+                self.history.append((t, d))
+                if self.on_progress is not None:
+                    self.on_progress(t, d)
+
+    def shared(self) -> tuple[np.ndarray | None, int | None]:
+        with self.lock:
+            return self.best, self.distance
+
+    def temperature(self, elapsed: float) -> tuple[int, float]:
+        """(cycle, temperature) at ``elapsed`` seconds: geometric cooling within each cycle."""
+        c = int(elapsed // self.cycle_s)
+        x = (elapsed - c * self.cycle_s) / self.cycle_s
+        t0 = self.t_hot * (self.reheat if c else 1.0)
+        return c, t0 * (self.t_cold / t0) ** min(1.0, x)
+
+
+def _anneal_worker(pool: _Pool, k: int) -> None:
+    """One annealer: from its own schedule; at every new cycle from the best any worker found."""
+    D, n = pool.D, pool.D.shape[0]
+    if k == 0:
+        S = pool.S0.copy()
+    else:
+        ttsa.seed_rng(pool.seed * 7919 + k)  # numba keeps one random state per thread
+        S = ttsa.random_schedule(n) if pool.fresh else pool.S0.copy()
+    sf, si = pool.sf0.copy(), pool.si0.copy()
+    best, best_inf = S.copy(), S.copy()
+    d0, v0 = ttsa.schedule_cost(S, D, pool.max_streak, pool.no_repeat)
     if v0 == 0:
         sf[3] = d0
-        history.append((0.0, int(d0)))
-    cycle_s = cycle_s or time_limit_s / 4
+        pool.offer(S, int(d0))
     iterations, cycle_seen = 0, 0
-    while True:
-        elapsed = time.perf_counter() - start
-        if elapsed >= time_limit_s:
-            break
-        c = int(elapsed // cycle_s)
-        x = (elapsed - c * cycle_s) / cycle_s
-        t0 = t_start * mean_d * (reheat if c else 1.0)
-        sf[0] = t0 * ((t_end * mean_d) / t0) ** min(1.0, x)
+    while (elapsed := time.perf_counter() - pool.start) < pool.time_limit_s:
+        c, sf[0] = pool.temperature(elapsed)
         if c > cycle_seen:
             cycle_seen = c
-            if sf[3] < 1e300:
-                S[:, :] = best
-            sf[1] = w0
+            shared, shared_d = pool.shared()
+            if shared is not None and shared_d is not None:
+                S[:, :] = shared
+                if shared_d < sf[3]:
+                    best[:, :] = shared
+                    sf[3] = shared_d
+            sf[1] = pool.w0
         before = sf[3]
-        ttsa.anneal(S, D, max_streak, int(no_repeat), cdf, sf, si, best, best_inf, chunk)
-        iterations += chunk
+        ttsa.anneal(S, D, pool.max_streak, pool.no_repeat, pool.cdf, sf, si, best, best_inf, pool.chunk)
+        iterations += pool.chunk
         if sf[3] < before:
-            t = time.perf_counter() - start
-            history.append((round(t, 3), int(sf[3])))
-            if on_progress is not None:
-                on_progress(t, int(sf[3]))
-    found = sf[3] < 1e300
-    return TTPRun(
-        S=best if found else None,
-        distance=int(sf[3]) if found else None,
-        iterations=iterations,
-        time_to_best_s=history[-1][0] if history else None,
-        history=history,
-        restarts=int(si[5]) + cycle_seen,
-    )
+            pool.offer(best, int(sf[3]))
+    with pool.lock:
+        pool.iterations += iterations
+        pool.restarts += int(si[5]) + cycle_seen
 
 
 def _key(report: ValidationReport) -> tuple[int, int, int]:

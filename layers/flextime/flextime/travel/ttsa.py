@@ -55,7 +55,7 @@ STATE_I = 10
 MOVE_NAMES = ("swap_homes", "swap_rounds", "swap_teams", "partial_swap_rounds", "partial_swap_teams")
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def team_cost(S, D, t, max_streak, no_repeat=1):
     """(distance, violations) of team ``t``: travel from home through its games and back; one
     violation per game beyond ``max_streak`` in a home/away run, one per repeater (counted by
@@ -105,7 +105,7 @@ def schedule_cost(S, D, max_streak, no_repeat=1):
     return dist, viol
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fix_opponents(S, t, r):
     v = S[t, r]
     if v > 0:
@@ -128,7 +128,7 @@ def apply_move(S, move, a, b, c, touched):
     return _apply(S, move, a, b, c, touched, inset, stack, rounds)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply(S, move, a, b, c, touched, inset, stack, rounds):
     """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop)."""
     n = S.shape[0]
@@ -248,8 +248,13 @@ def _apply(S, move, a, b, c, touched, inset, stack, rounds):
     return False
 
 
-@njit(cache=True)
-def _penalised(dist, nbv, w):
+@njit(cache=True, nogil=True)
+def _penalised(dist, nbv, w, mode=0):
+    if mode & 1:
+        if nbv == 0:
+            return float(dist)
+        f = 1.0 + math.sqrt(nbv) * math.log(nbv) / 2.0
+        return math.sqrt(float(dist) * float(dist) + (w * f) * (w * f))
     return float(dist) + w * nbv
 
 
@@ -287,7 +292,7 @@ def random_schedule(n):
     return S
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, iters):
     """Run ``iters`` TTSA iterations on ``S`` (state in ``sf``/``si``, see STATE_F/STATE_I);
     ``move_cdf`` is the cumulative probability of moves 0..4.
@@ -320,12 +325,13 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
     max_c = si[7]
     max_p = si[8]
     max_r = si[9]
+    mode = si[6]
     cur_dist = 0
     cur_nbv = 0
     for t in range(n):
         cur_dist += tdist[t]
         cur_nbv += tviol[t]
-    cur = _penalised(cur_dist, cur_nbv, w)
+    cur = _penalised(cur_dist, cur_nbv, w, mode)
     improvements = 0
     phase_feasible_seen = False
     phase_infeasible_seen = False
@@ -373,7 +379,7 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
                 nviol[t] = v
                 nd += d - tdist[t]
                 nv += v - tviol[t]
-        new = _penalised(nd, nv, w)
+        new = _penalised(nd, nv, w, mode)
         accept = False
         if new < cur:
             accept = True
@@ -412,6 +418,9 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
                 phase = 0
                 reheat = 0
                 best_temp = T
+                if mode & 2:
+                    w = w / 1.04 if nv == 0 else w * 1.04
+                    cur = _penalised(cur_dist, cur_nbv, w, mode)
             else:
                 counter += 1
         else:
@@ -419,19 +428,22 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
                 if touched[t] == 1:
                     for r in range(R):
                         cand[t, r] = S[t, r]
-            counter += 1
+            if not (mode & 2):  # classic TTSA counts accepted moves only
+                counter += 1
         if counter > max_c:
             counter = 0
             phase += 1
             T = T * sf[6]
             # strategic oscillation: push towards feasibility when the phase saw none
-            if phase_infeasible_seen and not phase_feasible_seen:
+            if mode & 2:
+                pass
+            elif phase_infeasible_seen and not phase_feasible_seen:
                 w = w * 1.04
             elif phase_feasible_seen and not phase_infeasible_seen:
                 w = w / 1.04
             phase_feasible_seen = False
             phase_infeasible_seen = False
-            cur = _penalised(cur_dist, cur_nbv, w)
+            cur = _penalised(cur_dist, cur_nbv, w, mode)
             if phase > max_p:
                 phase = 0
                 reheat += 1
@@ -456,7 +468,7 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
                         tviol[t] = v
                         cur_dist += d
                         cur_nbv += v
-                    cur = _penalised(cur_dist, cur_nbv, w)
+                    cur = _penalised(cur_dist, cur_nbv, w, mode)
     sf[0] = T
     sf[1] = w
     sf[2] = best_temp
