@@ -91,6 +91,36 @@ def test_bench_ttp_writes_csv_markdown_png(benchmarks, tmp_path):
 
 
 @pytest.mark.benchmarks
+def test_bench_ttp_resumes_and_runs_two_annealers(benchmarks, tmp_path):
+    first = runner.invoke(
+        app, ["bench", "ttp", "--instances", "NL4", "--time-limit", "0.5", "--out", str(tmp_path)]
+    )
+    assert first.exit_code == 0, first.output
+    before = list(csv.DictReader((tmp_path / "ttp.csv").open()))
+    again = runner.invoke(
+        app,
+        [
+            "bench",
+            "ttp",
+            "--instances",
+            "NL4,NL6",
+            "--time-limit",
+            "0.5",
+            "--workers",
+            "2",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert again.exit_code == 0, again.output
+    rows = list(csv.DictReader((tmp_path / "ttp.csv").open()))
+    assert [r["instance"] for r in rows] == ["NL4", "NL6"]
+    assert rows[0] == before[0]  # kept, not re-run
+    assert rows[1]["workers"] == "2" and rows[1]["validator_feasible"] == "True"
+    assert int(rows[1]["distance"]) >= int(rows[1]["lower_bound"])
+
+
+@pytest.mark.benchmarks
 def test_bench_ttp_unknown_instance_is_exit_2(benchmarks, tmp_path):
     result = runner.invoke(app, ["bench", "ttp", "--instances", "NL5", "--time-limit", "1"])
     assert result.exit_code == 2

@@ -6,6 +6,7 @@ Only ``ttp/ttp_best_known.csv`` is read for the gaps; the best-known *schedules*
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import time
@@ -16,7 +17,7 @@ from typing import Any
 from flextime.formats import robinx
 from flextime.paths import benchmarks_dir
 
-__all__ = ["DEFAULT_INSTANCES", "best_known", "plot_gaps", "run_big12_ttp", "run_ttp_bench"]
+__all__ = ["DEFAULT_INSTANCES", "best_known", "plot_gaps", "read_rows", "run_big12_ttp", "run_ttp_bench"]
 
 DEFAULT_INSTANCES = ("NL4", "NL6", "NL8", "NL10", "NL12", "NL14", "NL16")
 
@@ -50,21 +51,28 @@ def run_ttp_bench(
     root: Path | None = None,
     out_dir: Path | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    workers: int = 1,
 ) -> list[dict[str, Any]]:
     """Solve each instance from scratch with the TTSA improver; one row per instance.
 
-    With ``out_dir`` each best schedule is written to ``<out_dir>/<instance>_solution.xml``."""
+    With ``out_dir`` each best schedule is written to ``<out_dir>/<instance>_solution.xml`` and the
+    table (``ttp.csv``/``ttp.md``) is rewritten after every instance; a rerun keeps the rows already
+    there and skips their instances (a full 10-minute-per-instance run is long)."""
+    from flextime.bench.table import write_table
     from flextime.travel.improve import improve_travel
 
     root = root or benchmarks_dir()
     known = best_known(root)
-    rows = []
+    rows: list[dict[str, Any]] = read_rows(out_dir / "ttp.csv") if out_dir is not None else []
+    done = {r["instance"] for r in rows}
     for name in instances:
+        if name in done:
+            continue
         path = root / "ttp" / "instances_robinx" / f"{name}.xml"
         instance = robinx.read_instance(path)
         load = _load()
         started = time.perf_counter()
-        result = improve_travel(instance, None, time_limit_s=time_limit, seed=seed)
+        result = improve_travel(instance, None, time_limit_s=time_limit, seed=seed, workers=workers)
         wall = time.perf_counter() - started
         row_known = known.get(name, {})
         ub, lb = _int(row_known.get("best_ub")), _int(row_known.get("best_lb"))
@@ -83,6 +91,7 @@ def run_ttp_bench(
             "iterations": result.iterations,
             "validator_feasible": result.report.feasible,
             "seed": seed,
+            "workers": workers,
             "load_1min": load,
         }
         if out_dir is not None:
@@ -96,8 +105,26 @@ def run_ttp_bench(
                 solution_name=f"{name}_flextime",
             )
         rows.append(row)
+        if out_dir is not None:
+            write_table(rows, out_dir, "ttp")
         if on_row is not None:
             on_row(row)
+    return rows
+
+
+def read_rows(csv_path: Path) -> list[dict[str, Any]]:
+    """Rows of an earlier ``ttp.csv`` (empty when there is none), numbers parsed back."""
+    if not csv_path.exists():
+        return []
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for key, value in row.items():
+            if key in ("instance", "validator_feasible") or value in (None, ""):
+                row[key] = value if value != "" else None
+                continue
+            with contextlib.suppress(ValueError):
+                row[key] = int(value) if value.lstrip("-").isdigit() else float(value)
     return rows
 
 

@@ -18,6 +18,12 @@ err_console = Console(stderr=True)
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Search time limit in seconds.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same moves).")]
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers", min=1, max=64, help="Annealer threads on TTP-shaped instances (they share the best)."
+    ),
+]
 
 
 def _reports_bad_input(fn: Any) -> Any:
@@ -84,6 +90,7 @@ def improve_travel_cmd(
     ],
     time_limit: TimeLimit = 60.0,
     seed: Seed = 1,
+    workers: Workers = 1,
 ) -> None:
     """Lower the travel of an existing schedule without breaking any hard constraint."""
     from flextime.formats.inputs import load_instance, load_schedule
@@ -93,7 +100,7 @@ def improve_travel_cmd(
         raise InputError(str(out), "--out", "exists and is not a directory")
     loaded = load_instance(instance)
     start = load_schedule(schedule)
-    result = improve_travel(loaded, start, time_limit_s=time_limit, seed=seed)
+    result = improve_travel(loaded, start, time_limit_s=time_limit, seed=seed, workers=workers)
     verdict = "[green]feasible[/]" if result.report.feasible else "[red]infeasible[/]"
     out_console.print(f"{loaded.name}: method {result.method}, {result.iterations:,} moves, seed {seed}")
     out_console.print(
@@ -134,7 +141,11 @@ def bench_ttp_cmd(
     ] = "NL4,NL6,NL8,NL10,NL12,NL14,NL16",
     time_limit: TimeLimit = 60.0,
     seed: Seed = 1,
-    out: Annotated[Path | None, typer.Option("--out", help="Write ttp.csv, ttp.md, ttp.png here.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write ttp.csv, ttp.md, ttp.png here (a rerun skips the rows there)."),
+    ] = None,
+    workers: Workers = 1,
 ) -> None:
     """TTSA on RobinX TTP instances: distance, best-known, lower bound, gap, time to best, validator."""
     from flextime.bench.table import render_markdown, write_table
@@ -154,7 +165,9 @@ def bench_ttp_cmd(
             f"{row['instance']}: {row['distance']} (best-known {row['best_known']}, gap {row['gap_pct']}%)"
         )
 
-    rows = run_ttp_bench(names, time_limit=time_limit, seed=seed, root=root, out_dir=out, on_row=show)
+    rows = run_ttp_bench(
+        names, time_limit=time_limit, seed=seed, root=root, out_dir=out, on_row=show, workers=workers
+    )
     out_console.print(render_markdown(rows), highlight=False)
     if out is not None:
         for path in [*write_table(rows, out, "ttp"), plot_gaps(rows, out / "ttp.png")]:

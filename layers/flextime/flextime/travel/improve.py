@@ -389,6 +389,7 @@ def improve_travel(
     *,
     time_limit_s: float = 60.0,
     seed: int = 1,
+    workers: int = 1,
     on_progress: ProgressFn | None = None,
 ) -> ImproveResult:
     """Lower the travel of ``schedule`` (or build a TTP schedule from scratch when it is None and the
@@ -409,6 +410,7 @@ def improve_travel(
             initial=initial,
             max_streak=shape.max_streak,
             no_repeat=shape.no_repeat,
+            workers=workers,
             on_progress=on_progress,
         )
         iterations, history, ttb = run.iterations, run.history, run.time_to_best_s
