@@ -105,7 +105,7 @@ def test_bench_ttp_resumes_and_runs_two_annealers(benchmarks, tmp_path):
             "--instances",
             "NL4,NL6",
             "--time-limit",
-            "0.5",
+            "2",
             "--workers",
             "2",
             "--out",
