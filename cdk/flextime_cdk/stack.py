@@ -85,6 +85,9 @@ class FlexTimeStack(Stack):
         web = WebHosting(
             self, "Web", site=storage.web, logs_bucket=storage.access_logs, api_endpoint=api.endpoint
         )
+        storage.allow_downloads_from(
+            [f"https://{web.distribution.distribution_domain_name}", *config.web_urls]
+        )
         all_functions = dict(functions.by_folder) | ({"api": functions.api} if functions.api else {})
         Observability(
             self,

@@ -82,3 +82,16 @@ class Storage(Construct):
             ],
             **common,
         )
+
+    def allow_downloads_from(self, origins: list[str]) -> None:
+        """CORS for the buckets the SPA downloads from: the API answers a report or error-file
+        request with a 307 to a presigned S3 URL, and the SPA's fetch() follows it cross-origin,
+        so S3 must answer GET/HEAD (and their preflight) for the SPA's origins only."""
+        for bucket in (self.artifacts, self.exports):
+            bucket.add_cors_rule(
+                allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                allowed_origins=origins,
+                allowed_headers=["*"],
+                exposed_headers=["Content-Disposition", "Content-Length", "Content-Type", "ETag"],
+                max_age=3600,
+            )

@@ -227,6 +227,29 @@ def test_buckets_are_private_encrypted_versioned_and_tls_only(synth: Synth) -> N
     assert tls_only == set(buckets)
 
 
+def test_download_buckets_allow_get_from_the_spa_only(synth: Synth) -> None:
+    """The SPA fetches reports through a 307 to a presigned S3 URL: the artifact and export
+    buckets answer CORS GET/HEAD for the CloudFront site and the configured web URLs, nothing else."""
+    buckets = synth.resources("AWS::S3::Bucket")
+    (distribution_id,) = synth.resources("AWS::CloudFront::Distribution")
+    with_cors = {
+        k: v["Properties"]["CorsConfiguration"]
+        for k, v in buckets.items()
+        if "CorsConfiguration" in v["Properties"]
+    }
+    assert sorted(k.removeprefix("Storage").rstrip("0123456789ABCDEF") for k in with_cors) == [
+        "Artifacts",
+        "Exports",
+    ]
+    for rules in with_cors.values():
+        (rule,) = rules["CorsRules"]
+        assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"]
+        origins = rule["AllowedOrigins"]
+        assert "*" not in origins
+        assert distribution_id in json.dumps(origins)  # https://<the distribution's domain>
+        assert "http://localhost:8000" in origins
+
+
 def test_database_is_private_encrypted_and_backed_up(synth: Synth) -> None:
     (cluster,) = synth.resources("AWS::RDS::DBCluster").values()
     props = cluster["Properties"]
