@@ -62,3 +62,18 @@ def test_improve_rounds_rejects_a_schedule_that_breaks_the_rules():
     assert viol > 0  # team 0 meets the same opponent in rounds 0 and 1
     with pytest.raises(ValueError, match="TTP rules"):
         improve_rounds(broken, D, time_limit_s=0.5)
+
+
+def test_improve_travel_polishes_with_lns_and_stays_validator_clean():
+    from flextime.travel.improve import improve_travel
+
+    instance = random_ttp(8, seed=11)
+    start_schedule = naive_schedule(instance, 11)
+    before = validate(instance, start_schedule)
+    result = improve_travel(instance, start_schedule, time_limit_s=1.5, seed=2, lns_fraction=0.5)
+    assert result.method == "ttsa+lns"
+    assert result.feasible
+    after = validate(instance, result.schedule)
+    assert after.feasible and after.travel_total == result.after_travel
+    assert result.after_travel is not None and before.travel_total is not None
+    assert result.after_travel < before.travel_total

@@ -52,6 +52,7 @@ def run_ttp_bench(
     out_dir: Path | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
     workers: int = 1,
+    lns_fraction: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Solve each instance from scratch with the TTSA improver; one row per instance.
 
@@ -72,7 +73,9 @@ def run_ttp_bench(
         instance = robinx.read_instance(path)
         load = _load()
         started = time.perf_counter()
-        result = improve_travel(instance, None, time_limit_s=time_limit, seed=seed, workers=workers)
+        result = improve_travel(
+            instance, None, time_limit_s=time_limit, seed=seed, workers=workers, lns_fraction=lns_fraction
+        )
         wall = time.perf_counter() - started
         row_known = known.get(name, {})
         ub, lb = _int(row_known.get("best_ub")), _int(row_known.get("best_lb"))
@@ -92,6 +95,7 @@ def run_ttp_bench(
             "validator_feasible": result.report.feasible,
             "seed": seed,
             "workers": workers,
+            "method": result.method,
             "load_1min": load,
         }
         if out_dir is not None:

@@ -18,6 +18,15 @@ err_console = Console(stderr=True)
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Search time limit in seconds.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same moves).")]
+LnsFraction = Annotated[
+    float,
+    typer.Option(
+        "--lns-fraction",
+        min=0.0,
+        max=0.9,
+        help="TTP instances: this share of the time goes to CP-SAT round-window LNS after annealing.",
+    ),
+]
 Workers = Annotated[
     int,
     typer.Option(
@@ -91,6 +100,7 @@ def improve_travel_cmd(
     time_limit: TimeLimit = 60.0,
     seed: Seed = 1,
     workers: Workers = 1,
+    lns_fraction: LnsFraction = 0.0,
 ) -> None:
     """Lower the travel of an existing schedule without breaking any hard constraint."""
     from flextime.formats.inputs import load_instance, load_schedule
@@ -100,7 +110,9 @@ def improve_travel_cmd(
         raise InputError(str(out), "--out", "exists and is not a directory")
     loaded = load_instance(instance)
     start = load_schedule(schedule)
-    result = improve_travel(loaded, start, time_limit_s=time_limit, seed=seed, workers=workers)
+    result = improve_travel(
+        loaded, start, time_limit_s=time_limit, seed=seed, workers=workers, lns_fraction=lns_fraction
+    )
     verdict = "[green]feasible[/]" if result.report.feasible else "[red]infeasible[/]"
     out_console.print(f"{loaded.name}: method {result.method}, {result.iterations:,} moves, seed {seed}")
     out_console.print(
@@ -146,6 +158,7 @@ def bench_ttp_cmd(
         typer.Option("--out", help="Write ttp.csv, ttp.md, ttp.png here (a rerun skips the rows there)."),
     ] = None,
     workers: Workers = 1,
+    lns_fraction: LnsFraction = 0.0,
 ) -> None:
     """TTSA on RobinX TTP instances: distance, best-known, lower bound, gap, time to best, validator."""
     from flextime.bench.table import render_markdown, write_table
@@ -166,7 +179,14 @@ def bench_ttp_cmd(
         )
 
     rows = run_ttp_bench(
-        names, time_limit=time_limit, seed=seed, root=root, out_dir=out, on_row=show, workers=workers
+        names,
+        time_limit=time_limit,
+        seed=seed,
+        root=root,
+        out_dir=out,
+        on_row=show,
+        workers=workers,
+        lns_fraction=lns_fraction,
     )
     out_console.print(render_markdown(rows), highlight=False)
     if out is not None:

@@ -390,11 +390,16 @@ def improve_travel(
     time_limit_s: float = 60.0,
     seed: int = 1,
     workers: int = 1,
+    lns_fraction: float = 0.0,
     on_progress: ProgressFn | None = None,
 ) -> ImproveResult:
     """Lower the travel of ``schedule`` (or build a TTP schedule from scratch when it is None and the
     instance has the TTP shape) within ``time_limit_s``. The result never has more hard
-    infeasibility or a higher objective than the input (validator figures)."""
+    infeasibility or a higher objective than the input (validator figures).
+
+    TTP-shaped instances: the annealer (``workers`` threads); with ``lns_fraction`` > 0 the last
+    part of the time goes to CP-SAT round-window LNS on the annealed schedule
+    (:mod:`flextime.travel.ttp_lns`)."""
     start = time.perf_counter()
     shape = ttp_shape(instance)
     before = validate(instance, schedule) if schedule is not None else None
@@ -403,9 +408,10 @@ def improve_travel(
     initial = schedule_to_array(instance, schedule) if (shape and schedule is not None) else None
     if shape is not None and (schedule is None or initial is not None):
         method = "ttsa"
+        D = team_distance_matrix(instance)
         run = solve_ttp(
-            team_distance_matrix(instance),
-            time_limit_s=time_limit_s,
+            D,
+            time_limit_s=time_limit_s * (1.0 - lns_fraction),
             seed=seed,
             initial=initial,
             max_streak=shape.max_streak,
@@ -414,6 +420,23 @@ def improve_travel(
             on_progress=on_progress,
         )
         iterations, history, ttb = run.iterations, run.history, run.time_to_best_s
+        if run.S is not None and run.distance is not None and lns_fraction > 0:
+            from flextime.travel.ttp_lns import improve_rounds
+
+            method = "ttsa+lns"
+            offset = time.perf_counter() - start
+            polish = improve_rounds(
+                run.S,
+                D,
+                time_limit_s=max(0.0, time_limit_s - offset),
+                max_streak=shape.max_streak,
+                no_repeat=shape.no_repeat,
+                seed=seed,
+            )
+            if polish.distance < run.distance:
+                run.S, run.distance = polish.S, polish.distance
+                history = [*history, *((round(offset + t, 3), d) for t, d in polish.history)]
+                ttb = history[-1][0]
         if run.S is not None:
             cand = array_to_schedule(instance, run.S)
             report = validate(instance, cand)
