@@ -18,11 +18,16 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Every key of the rows, in first-seen order (rows of a resumed run may have gained columns)."""
+    return list(dict.fromkeys(key for row in rows for key in row))
+
+
 def render_markdown(rows: Sequence[dict[str, Any]]) -> str:
     """A GitHub markdown table of the rows (empty string for no rows)."""
     if not rows:
         return ""
-    columns = list(rows[0])
+    columns = _columns(rows)
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
@@ -32,9 +37,9 @@ def write_table(rows: Sequence[dict[str, Any]], out_dir: Path, stem: str) -> lis
     """Write ``<stem>.csv`` and ``<stem>.md`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = out_dir / f"{stem}.csv", out_dir / f"{stem}.md"
-    columns = list(rows[0]) if rows else []
+    columns = _columns(rows)
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)
     md_path.write_text(render_markdown(rows) + "\n", encoding="utf-8")
