@@ -117,6 +117,8 @@ def test_bench_ttp_resumes_and_runs_two_annealers(benchmarks, tmp_path):
     assert [r["instance"] for r in rows] == ["NL4", "NL6"]
     assert rows[0] == before[0]  # kept, not re-run
     assert rows[1]["workers"] == "2" and rows[1]["validator_feasible"] == "True"
+    md = (tmp_path / "ttp.md").read_text().splitlines()
+    assert all("| yes |" in line for line in md[2:])  # the kept row reads back as a boolean
     assert int(rows[1]["distance"]) >= int(rows[1]["lower_bound"])
 
 

@@ -117,18 +117,20 @@ def run_ttp_bench(
 
 
 def read_rows(csv_path: Path) -> list[dict[str, Any]]:
-    """Rows of an earlier ``ttp.csv`` (empty when there is none), numbers parsed back."""
+    """Rows of an earlier ``ttp.csv`` (empty when there is none), numbers and booleans parsed back."""
     if not csv_path.exists():
         return []
     with csv_path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows: list[dict[str, Any]] = list(csv.DictReader(handle))
     for row in rows:
         for key, value in row.items():
-            if key in ("instance", "validator_feasible") or value in (None, ""):
-                row[key] = value if value != "" else None
-                continue
-            with contextlib.suppress(ValueError):
-                row[key] = int(value) if value.lstrip("-").isdigit() else float(value)
+            if value in (None, ""):
+                row[key] = None
+            elif value in ("True", "False"):
+                row[key] = value == "True"
+            elif key not in ("instance", "method"):
+                with contextlib.suppress(ValueError):
+                    row[key] = int(value) if value.lstrip("-").isdigit() else float(value)
     return rows
 
 
