@@ -61,8 +61,25 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
             "counts): if the exact search on the hard part finds nothing in 10% of the time, search "
             "home/away patterns first and then opponents (no-goods from infeasibility cores)"
         )
-        reasons.append("every slot is a full round: improve by LNS over slot windows, slot sets and teams")
-        params.update({"exact_fraction": 0.1, "patterns": True, "repair": False, "feasible_fraction": 0.8})
+        reasons.append(
+            "every slot is a full round: improve by LNS over slot windows, slot sets, teams and "
+            "home/away swaps of the meetings (venues)"
+        )
+        reasons.append(
+            "if soft pattern rules (breaks, home/away counts against all teams) make up at least half "
+            "of the first schedule's cost: pattern restarts (a better pattern set, then opponents) "
+            "for 40% of the remaining time before LNS"
+        )
+        params.update(
+            {
+                "exact_fraction": 0.1,
+                "patterns": True,
+                "repair": False,
+                "feasible_fraction": 0.8,
+                "pattern_restart_fraction": 0.4,
+                "pattern_share_min": 0.5,
+            }
+        )
     else:
         reasons.append(
             "not a compact double round robin (byes, dated slots): exact search on the hard part "

@@ -227,8 +227,20 @@ def run(  # noqa: C901 - the phases in order
         if fraction > 0:
             from flextime.engine.strategies import patterns
 
-            restart: dict[str, Any] = {}
-            patterns.pattern_restart(session, built, fraction * session.remaining(), restart)
+            assert session.best is not None
+            share, total = patterns.pattern_share(built, session.best.solver)
+            restart: dict[str, Any] = {"pattern_cost": share, "soft_cost": total}
+            # only when the home/away patterns decide most of the objective (breaks, home counts)
+            if total > 0 and share >= float(plan.get("pattern_share_min", 0.5)) * total:
+                patterns.pattern_restart(
+                    session,
+                    built,
+                    fraction * session.remaining(),
+                    restart,
+                    hard,
+                    pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
+                    opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
+                )
             session.notes.append(f"hard_first: {restart}")
         last = improve(session, built, plan)
     return finish(session, built, params, plan, profile, last)

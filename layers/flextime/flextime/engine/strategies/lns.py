@@ -11,7 +11,10 @@ when CP-SAT solves the neighbourhood to optimality in time, shrink when it times
 
 - ``slots``: a window of consecutive slots (the games of the window may be re-arranged inside it);
 - ``spread``: a random set of slots anywhere in the season (swaps rounds that are far apart);
-- ``teams``: every game of a random set of teams.
+- ``teams``: every game of a random set of teams;
+- ``venues``: every pair keeps the slots in which it meets, but which of the two is at home is
+  free everywhere (a home/away-pattern move: breaks and home/away counts change without changing
+  the timetable), plus every game of a few random teams.
 
 As a strategy: a first solution of the full model (CP-SAT stops at the first one), then LNS until
 the time limit.
@@ -31,7 +34,7 @@ from flextime.engine.strategies._base import Session, StrategyPlan, finish, fixe
 from flextime.engine.variables import BuiltModel
 
 NAME = "lns"
-KINDS = ("slots", "spread", "teams")
+KINDS = ("slots", "spread", "teams", "venues")
 
 
 def _neighbourhood(kind: str, size: int, built: BuiltModel, rng: random.Random) -> tuple[set[int], set[int]]:
@@ -44,6 +47,33 @@ def _neighbourhood(kind: str, size: int, built: BuiltModel, rng: random.Random) 
     if kind == "spread":
         return set(rng.sample(range(n_slots), min(size, n_slots))), set()
     return set(), set(rng.sample(range(n), min(size, n)))
+
+
+def _meetings(entries: list[tuple[int, int, int, int]], values: list[int]) -> set[tuple[int, int, int]]:
+    """(low team, high team, slot) of every game of the assignment ``values``."""
+    return {(min(h, a), max(h, a), s) for h, a, s, i in entries if values[i]}
+
+
+def _fixed(
+    kind: str,
+    entries: list[tuple[int, int, int, int]],
+    values: list[int],
+    free_slots: set[int],
+    free_teams: set[int],
+) -> list[tuple[int, int]]:
+    """(proto index, value) of the game variables the neighbourhood keeps at the incumbent."""
+    if kind == "venues":
+        meets = _meetings(entries, values)
+        return [
+            (i, 0)
+            for h, a, s, i in entries
+            if (min(h, a), max(h, a), s) not in meets and h not in free_teams and a not in free_teams
+        ]
+    return [
+        (i, values[i])
+        for h, a, s, i in entries
+        if s not in free_slots and h not in free_teams and a not in free_teams
+    ]
 
 
 def improve(
@@ -62,8 +92,13 @@ def improve(
         return
     rng = random.Random(seed)
     n, n_slots = built.n, built.n_slots
-    limits = {"slots": n_slots, "spread": n_slots, "teams": n}
-    size = {"slots": max(2, n_slots // 5), "spread": max(2, n_slots // 5), "teams": max(2, n // 3)}
+    limits = {"slots": n_slots, "spread": n_slots, "teams": n, "venues": n}
+    size = {
+        "slots": max(2, n_slots // 5),
+        "spread": max(2, n_slots // 5),
+        "teams": max(2, n // 3),
+        "venues": 2,
+    }
     size.update(sizes or {})
     entries = [(h, a, s, v.Index()) for (h, a, s), v in built.x.items()]
     steps = improvements = 0
@@ -75,11 +110,7 @@ def improve(
         k = size[kind]
         free_slots, free_teams = _neighbourhood(kind, k, built, rng)
         values = session.best.values
-        fixed = [
-            (i, values[i])
-            for h, a, s, i in entries
-            if s not in free_slots and h not in free_teams and a not in free_teams
-        ]
+        fixed = _fixed(kind, entries, values, free_slots, free_teams)
         clone = fixed_clone(built.model, fixed)
         set_hint(clone, values)
         before = session.best.objective

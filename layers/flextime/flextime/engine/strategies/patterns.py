@@ -34,6 +34,9 @@ from flextime.engine.variables import BuiltModel
 
 NAME = "patterns"
 PATTERN_FAMILIES = ("CA1", "BR1", "BR2", "FA2", "CA2", "CA3", "CA4")
+# soft pattern rules the pattern objective of ``pattern_restart`` counts (FA2's and GA1's
+# deviations are not excesses of one count)
+SOFT_FAMILIES = ("CA1", "CA2", "CA3", "CA4", "BR1", "BR2")
 
 
 def applies(instance: Instance) -> bool:
@@ -59,7 +62,7 @@ class PatternModel:
     """The CP-SAT model of home/away patterns (step 1)."""
 
     def __init__(  # noqa: C901 - one block per pattern condition
-        self, instance: Instance, games: BuiltModel | None = None, soft: bool = False
+        self, instance: Instance, games: BuiltModel | None = None, soft: bool = False, triples: bool = False
     ) -> None:
         """``games``: the (hard-only) game model; its pruning restricts the patterns (a team
         without a possible home game in s is away in s) and the slots where a pair can meet."""
@@ -93,47 +96,55 @@ class PatternModel:
                 m.add_bool_or([ji[0]])
         # Triples: three teams play 3 games among themselves per round robin, and a slot holds
         # one of them only if the three are not all home or all away (a known necessary
-        # condition of pattern sets; pairs alone leave many unschedulable sets)
-        for trio in itertools.combinations(range(n), 3):
-            for half in halves:
-                mixed = []
-                for s in half:
-                    lit = m.new_bool_var("")
-                    m.add_bool_or([lit.Not(), *(h[t][s] for t in trio)])
-                    m.add_bool_or([lit.Not(), *(h[t][s].Not() for t in trio)])
-                    mixed.append(lit)
-                m.add(sum(mixed) >= (6 if len(halves) == 1 else 3))
+        # condition of pattern sets; pairs alone leave many unschedulable sets). Added lazily
+        # (``violated_triples``): all of them up front made the model too slow to solve (Early_10:
+        # no pattern set in 45 s; without them one in 12-16 s, which violated none).
+        self.halves = halves
+        self.triples: set[tuple[tuple[int, int, int], int]] = set()
+        if triples:
+            for trio in itertools.combinations(range(n), 3):
+                for k in range(len(halves)):
+                    self.add_triple(trio, k)
         self.notes: list[str] = []
         idx = instance.team_index
         self.penalties: list[Any] = []
         for c in instance.constraints:
             if c.hard and pattern_only(instance, c):
                 self._add(c, idx)
-            elif soft and not c.hard and c.weight > 0 and c.type in ("CA1", "BR1", "BR2"):
-                self._add_soft(c, idx)
+            elif (
+                soft and not c.hard and c.weight > 0 and c.type in SOFT_FAMILIES and pattern_only(instance, c)
+            ):
+                self._add(c, idx, weight=c.weight)
         if self.penalties:
             m.minimize(sum(self.penalties))
 
-    def _add_soft(self, c: Any, idx: dict[str, int]) -> None:
-        """Soft CA1 / BR1 / BR2 as weighted excess over their maximum (the pattern objective)."""
-        m, everyone = self.model, list(range(self.n))
-        counts = []
-        if c.type == "CA1":
-            for t in [idx[x] for x in c.teams] if c.teams else everyone:
-                counts.append(sum(self.status(t, s, c.mode) for s in c.slots))
-            limit = c.max
-        elif c.type == "BR1":
-            for t in [idx[x] for x in c.teams] if c.teams else everyone:
-                counts.append(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1))
-            limit = c.intp
-        else:
-            teams = [idx[x] for x in c.teams] if c.teams else everyone
-            counts.append(sum(self.brk(t, s, "HA") for t in teams for s in c.slots if s >= 1))
-            limit = c.intp
-        for count in counts:
-            d = m.new_int_var(0, 10_000, "")
-            m.add(d >= count - limit)
-            self.penalties.append(c.weight * d)
+    def _need(self) -> int:
+        """Games of a trio in one half (3) or in the whole season when not phased (6)."""
+        return 6 if len(self.halves) == 1 else 3
+
+    def add_triple(self, trio: tuple[int, int, int], k: int) -> None:
+        """The triple condition for ``trio`` in half ``k``."""
+        if (trio, k) in self.triples:
+            return
+        self.triples.add((trio, k))
+        m, h = self.model, self.h
+        mixed = []
+        for s in self.halves[k]:
+            lit = m.new_bool_var("")
+            m.add_bool_or([lit.Not(), *(h[t][s] for t in trio)])
+            m.add_bool_or([lit.Not(), *(h[t][s].Not() for t in trio)])
+            mixed.append(lit)
+        m.add(sum(mixed) >= self._need())
+
+    def violated_triples(self, pattern: list[list[bool]]) -> list[tuple[tuple[int, int, int], int]]:
+        """The (trio, half) whose triple condition ``pattern`` violates."""
+        bad = []
+        for trio in itertools.combinations(range(self.n), 3):
+            for k, half in enumerate(self.halves):
+                mixed = sum(1 for s in half if 0 < sum(pattern[t][s] for t in trio) < 3)
+                if mixed < self._need():
+                    bad.append((trio, k))
+        return bad
 
     def _and(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
         c = self.model.new_bool_var("")
@@ -180,7 +191,9 @@ class PatternModel:
         cache[(t, s, "HA")] = both
         return cache[key]
 
-    def _add(self, c: Any, idx: dict[str, int]) -> None:  # noqa: C901 - one branch per family
+    def _add(self, c: Any, idx: dict[str, int], weight: int = 0) -> None:  # noqa: C901 - one branch per family
+        """The pattern rule ``c``: hard, or with ``weight`` > 0 soft (each bounded count's
+        excess is a deviation of that weight, as in the ITC2021 objective)."""
         m, n, n_slots = self.model, self.n, self.n_slots
         everyone = list(range(n))
 
@@ -188,6 +201,14 @@ class PatternModel:
             return [idx[t] for t in ids] if ids else everyone
 
         def bound(expr: Any, lo: int, hi: int | None) -> None:
+            if weight:
+                d = m.new_int_var(0, 10_000, "")
+                if lo > 0:
+                    m.add(d >= lo - expr)
+                if hi is not None:
+                    m.add(d >= expr - hi)
+                self.penalties.append(weight * d)
+                return
             if lo > 0:
                 m.add(expr >= lo)
             if hi is not None:
@@ -214,9 +235,9 @@ class PatternModel:
                     bound(sum(self.status(t, s, c.mode1) for t in group), c.min, c.max)
         elif c.type == "BR1":
             for t in teams(c.teams):
-                m.add(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1) <= c.intp)
+                bound(sum(self.brk(t, s, c.mode2) for s in c.slots if s >= 1), 0, c.intp)
         elif c.type == "BR2":
-            m.add(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1) <= c.intp)
+            bound(sum(self.brk(t, s, "HA") for t in teams(c.teams) for s in c.slots if s >= 1), 0, c.intp)
         elif c.type == "GA1":
             # forced meetings: at least ``min`` of the listed games in ``slots``; each needs its
             # home team home and its away team away in the slot it is played
@@ -336,6 +357,13 @@ def find_schedule(
         if pattern is None:
             stats["pattern_model"] = "no pattern set found"
             return None
+        violated = pm.violated_triples(pattern)
+        if violated:
+            stats["triples_added"] = stats.get("triples_added", 0) + len(violated)
+            for trio, k in violated:
+                pm.add_triple(trio, k)
+            pm.hint(pattern)
+            continue
         consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
         fixed = [(v.Index(), 0) for key, v in hard.x.items() if key not in consistent]
         clone = fixed_clone(hard.model, fixed)
@@ -409,14 +437,40 @@ def canonical_pattern(n: int) -> list[list[bool]]:
     return home
 
 
-def pattern_restart(session: Session, built: BuiltModel, seconds: float, stats: dict[str, Any]) -> None:
-    """A large move for pattern-driven objectives (e.g. a soft limit on all breaks): the best
-    pattern set for the soft pattern rules (hinted with the incumbent's), then the full model with
-    only the games that fit it; kept if better than the incumbent."""
+def pattern_share(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[int, int]:
+    """(cost of the soft pattern rules, total soft cost) of the solver's solution: the part of the
+    objective that the home/away patterns alone decide."""
+    instance = built.instance
+    counted = {c.id for c in instance.constraints if c.type in SOFT_FAMILIES and pattern_only(instance, c)}
+    pattern = total = 0
+    for p in built.penalties:
+        cost = p.weight * int(solver.Value(p.deviation))
+        total += cost
+        if p.constraint_id in counted:
+            pattern += cost
+    return pattern, total
+
+
+def pattern_restart(
+    session: Session,
+    built: BuiltModel,
+    seconds: float,
+    stats: dict[str, Any],
+    hard: BuiltModel | None = None,
+    pattern_seconds: float = 5.0,
+    opponent_seconds: float = 8.0,
+) -> None:
+    """A large move for pattern-driven objectives (e.g. a soft limit on all breaks): a good
+    pattern set for the soft pattern rules under the hard ones (hinted with the incumbent's),
+    then the full model with only the games that fit it; kept if better than the incumbent.
+    After a schedule, the next pattern set must cost less; when the opponents are infeasible
+    for the patterns, the cores are excluded as in :func:`find_schedule`; until ``seconds``."""
     if session.best is None or not applies(built.instance):
         return
     start = session.elapsed()
-    pm = PatternModel(built.instance, built, soft=True)
+    deadline = start + seconds
+    hard = hard or built
+    pm = PatternModel(built.instance, hard, soft=True)
     if not pm.penalties:
         return
     values = session.best.values
@@ -425,28 +479,51 @@ def pattern_restart(session: Session, built: BuiltModel, seconds: float, stats: 
     for (h, _a, s), v in built.x.items():
         if values[v.Index()]:
             current[h][s] = True
-    breaks_soft = any(c.type in ("BR1", "BR2") and not c.hard for c in built.instance.constraints)
-    # break-driven objectives: start from the break-minimal canonical patterns instead
-    pm.hint(canonical_pattern(n) if breaks_soft and n_slots == 2 * (n - 1) else current)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = session.params.workers
-    p.random_seed = session.params.seed
-    p.max_time_in_seconds = max(0.05, min(seconds / 3, session.remaining()))
-    if solver.Solve(pm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        stats["pattern_restart"] = "no pattern set"
-        return
-    pattern = [[bool(solver.Value(v)) for v in row] for row in pm.h]
-    fixed = [(v.Index(), 0) for (h, a, s), v in built.x.items() if not (pattern[h][s] and not pattern[a][s])]
-    clone = fixed_clone(built.model, fixed)
-    budget = max(0.05, seconds - (session.elapsed() - start))
-    status, sub = session.solve(built, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS))
+    # the incumbent's patterns satisfy every pattern rule: a feasible start that CP-SAT improves
+    # (the break-minimal canonical patterns were rarely feasible under the hard rules)
+    pm.hint(current)
+    home = [[hard.home_lit(t, s) for s in range(n_slots)] for t in range(n)]
     before = session.best.objective
-    if status in ("OPTIMAL", "FEASIBLE"):
-        session.offer(sub, True)
-    stats["pattern_restart"] = {
-        "pattern_objective": round(solver.ObjectiveValue()),
-        "status": status,
-        "before": before,
-        "after": session.best.objective,
-    }
+    trace: list[str] = []
+    while session.elapsed() < deadline - 0.5:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = session.params.workers
+        p.random_seed = session.params.seed + len(trace)
+        p.max_time_in_seconds = max(0.05, min(pattern_seconds, deadline - session.elapsed()))
+        p.subsolvers.extend(FEASIBLE_SUBSOLVERS)  # no-LP: 580 in 30 s on Early_9, LP: 1960 in 10 s
+        if solver.Solve(pm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            trace.append("no pattern set")
+            break
+        pattern = [[bool(solver.Value(v)) for v in row] for row in pm.h]
+        cost = round(solver.ObjectiveValue())
+        violated = pm.violated_triples(pattern)
+        if violated:
+            for trio, k in violated:
+                pm.add_triple(trio, k)
+            trace.append(f"{cost}:+{len(violated)} triples")
+            pm.hint(pattern)
+            continue
+        fixed = [
+            (v.Index(), 0) for (h, a, s), v in built.x.items() if not (pattern[h][s] and not pattern[a][s])
+        ]
+        clone = fixed_clone(built.model, fixed)
+        budget = max(0.05, min(opponent_seconds, deadline - session.elapsed()))
+        status, sub = session.solve(built, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS))
+        if status in ("OPTIMAL", "FEASIBLE"):
+            session.offer(sub, True)
+            trace.append(f"{cost}:{round(sub.ObjectiveValue())}")
+            # next: a strictly better pattern set
+            pm.model.add(sum(pm.penalties) <= cost - 1)
+            cuts = [[(t, s) for t in range(n) for s in range(n_slots)]]
+        else:
+            cuts = (
+                cores(session, hard, home, pattern, min(opponent_seconds, deadline - session.elapsed()))
+                if status == "INFEASIBLE"
+                else []
+            )
+            trace.append(f"{cost}:{status[:3]}{[len(c) for c in cuts]}")
+        for cut in cuts or [[(t, s) for t in range(n) for s in range(n_slots)]]:
+            pm.exclude(pattern, cut)
+        pm.hint(pattern)
+    stats["pattern_restart"] = {"before": before, "after": session.best.objective, "trace": trace[-12:]}

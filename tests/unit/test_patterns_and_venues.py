@@ -1,0 +1,136 @@
+"""Pattern model details (lazy triples, the soft pattern objective), pattern restarts and the LNS
+``venues`` neighbourhood, on small instances (no timing asserts)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from flextime.domain import Game, Schedule
+from flextime.engine import SolverParams, build_model
+from flextime.engine.strategies import lns as lns_module
+from flextime.engine.strategies import patterns
+from flextime.engine.strategies._base import Session
+from flextime.engine.strategies.hard_first import hard_only
+from flextime.engine.variables import BuiltModel
+from flextime.validate import validate
+from tests.unit.test_profile_and_strategies import rich_instance
+
+
+def first_solution(n: int = 6, seed: int = 3) -> tuple[Session, BuiltModel]:
+    instance = rich_instance(n)
+    built = build_model(instance)
+    session = Session(SolverParams(time_limit_s=20, seed=seed), None)
+    status, solver = session.solve(built, built.model, 5, extra={"stop_after_first_solution": True})
+    assert status in ("FEASIBLE", "OPTIMAL")
+    session.offer(solver, True)
+    return session, built
+
+
+def home_pattern(built: BuiltModel, values: list[int]) -> list[list[bool]]:
+    pattern = [[False] * built.n_slots for _ in range(built.n)]
+    for (h, _a, s), v in built.x.items():
+        if values[v.Index()]:
+            pattern[h][s] = True
+    return pattern
+
+
+def schedule_of(built: BuiltModel, values: list[int]) -> Schedule:
+    ids = built.instance.team_ids
+    games = sorted(k for k, v in built.x.items() if values[v.Index()])
+    return Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in games])
+
+
+def test_venues_neighbourhood_keeps_every_meeting_slot_and_frees_only_home_away():
+    # Given a complete solution
+    session, built = first_solution()
+    values = session.best.values  # type: ignore[union-attr]
+    entries = [(h, a, s, v.Index()) for (h, a, s), v in built.x.items()]
+    # When the venues neighbourhood (no extra teams) is built
+    fixed = dict(lns_module._fixed("venues", entries, values, set(), set()))
+    # Then every game variable of a pair that does not meet in that slot is fixed to 0, and both
+    # home/away orientations of each meeting are free
+    meets = {(min(h, a), max(h, a), s) for h, a, s, i in entries if values[i]}
+    for h, a, s, i in entries:
+        if (min(h, a), max(h, a), s) in meets:
+            assert i not in fixed
+        else:
+            assert fixed[i] == 0
+
+
+def test_lns_with_venue_moves_only_returns_an_exact_validator_clean_schedule():
+    # Given a first solution of an 8-team instance with soft break and home/away rules
+    session, built = first_solution(8, seed=4)
+    start = session.best.objective  # type: ignore[union-attr]
+    # When LNS runs with the venues neighbourhood alone
+    lns_module.improve(session, built, step_seconds=0.3, seed=2, kinds=("venues",))
+    # Then it is never worse and the validator agrees on feasibility and objective
+    assert session.best is not None and session.best.objective <= start
+    report = validate(built.instance, schedule_of(built, session.best.values))
+    assert report.feasible, report.violations
+    assert report.objective == session.best.objective
+
+
+def _status_with(pm: patterns.PatternModel, cells: dict[tuple[int, int], bool]) -> int:
+    clone = pm.model.clone()
+    for (t, s), value in cells.items():
+        clone.add(clone.get_bool_var_from_proto_index(pm.h[t][s].Index()) == int(value))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    return solver.Solve(clone)
+
+
+def test_triples_are_added_lazily_and_exclude_what_pairs_allow():
+    # Given the pattern model of a phased 6-team league (triples lazy) and a first half in which
+    # teams 0, 1 and 2 are mixed (not all home, not all away) in only 2 of its 5 slots: every
+    # pair of them can meet, but the three games among them do not fit
+    instance = hard_only(rich_instance(6))
+    pm = patterns.PatternModel(instance, build_model(instance))
+    assert not pm.triples
+    rows = ["AAHHA", "AAHAH", "AAHAA"]
+    cells = {(t, s): rows[t][s] == "H" for t in range(3) for s in range(5)}
+    assert _status_with(pm, cells) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    pattern = [[False] * pm.n_slots for _ in range(pm.n)]
+    for (t, s), value in cells.items():
+        pattern[t][s] = value
+    # When the triples violated by it are listed and added
+    violated = pm.violated_triples(pattern)
+    assert ((0, 1, 2), 0) in violated
+    pm.add_triple((0, 1, 2), 0)
+    # Then no pattern set with that first half is left
+    assert _status_with(pm, cells) == cp_model.INFEASIBLE
+
+
+def test_soft_pattern_objective_equals_the_pattern_part_of_the_full_objective():
+    # Given a solution and the soft pattern model fixed to its home/away patterns
+    session, built = first_solution()
+    pattern = home_pattern(built, session.best.values)  # type: ignore[union-attr]
+    pm = patterns.PatternModel(built.instance, built, soft=True)
+    assert pm.penalties
+    for row, values in zip(pm.h, pattern, strict=True):
+        for v, value in zip(row, values, strict=True):
+            pm.model.add(v == int(value))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    # When the pattern model is solved (its objective: the soft pattern rules only)
+    assert solver.Solve(pm.model) == cp_model.OPTIMAL
+    # Then it is exactly the cost of those rules in the full model's solution
+    share, total = patterns.pattern_share(built, session.best.solver)  # type: ignore[union-attr]
+    assert round(solver.ObjectiveValue()) == share
+    assert 0 < share <= total
+
+
+def test_pattern_restart_never_worsens_and_stays_exact():
+    # Given a first solution of a pattern-driven instance
+    session, built = first_solution(6, seed=7)
+    start = session.best.objective  # type: ignore[union-attr]
+    stats: dict = {}
+    # When pattern restarts run for a few seconds
+    patterns.pattern_restart(session, built, 4.0, stats, pattern_seconds=1.0, opponent_seconds=1.0)
+    # Then the incumbent is at least as good and the validator agrees with it
+    assert session.best is not None and session.best.objective <= start
+    assert stats["pattern_restart"]["trace"]
+    report = validate(built.instance, schedule_of(built, session.best.values))
+    assert report.feasible, report.violations
+    assert report.objective == session.best.objective
