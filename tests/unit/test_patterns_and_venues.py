@@ -134,3 +134,35 @@ def test_pattern_restart_never_worsens_and_stays_exact():
     report = validate(built.instance, schedule_of(built, session.best.values))
     assert report.feasible, report.violations
     assert report.objective == session.best.objective
+
+
+def test_lns_stops_after_the_given_number_of_steps_without_improvement():
+    # Given a first solution
+    session, built = first_solution(8, seed=6)
+    stats: dict = {}
+    # When LNS may stall for one step only
+    lns_module.improve(session, built, step_seconds=0.3, seed=3, stats=stats, stall_steps=1)
+    # Then it stopped at the first step that did not improve (or earlier, at the bound)
+    assert stats["lns_steps"] <= stats["lns_improving_steps"] + 1
+
+
+def test_hard_first_alternating_lns_and_pattern_restarts_is_exact():
+    # Given a first solution and a plan with pattern restarts
+    from flextime.engine.strategies._base import StrategyPlan
+    from flextime.engine.strategies.hard_first import improve
+
+    session, built = first_solution(6, seed=8)
+    session.params = session.params.model_copy(update={"time_limit_s": session.elapsed() + 6})
+    start = session.best.objective  # type: ignore[union-attr]
+    plan = StrategyPlan(
+        name="hard_first",
+        params={"step_seconds": 0.3, "pattern_seconds": 1.0, "opponent_seconds": 1.0, "stall_steps": 2},
+    )
+    # When LNS alternates with pattern restarts until the time limit
+    improve(session, built, plan, restarts=True)
+    # Then the result is never worse, exact, and the restarts are recorded
+    assert session.best is not None and session.best.objective <= start
+    assert any(note.startswith("pattern_restarts=") for note in session.notes)
+    report = validate(built.instance, schedule_of(built, session.best.values))
+    assert report.feasible, report.violations
+    assert report.objective == session.best.objective

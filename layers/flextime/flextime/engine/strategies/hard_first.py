@@ -129,20 +129,67 @@ def repair_violations(
     return games_of(rel, sub.best.values)
 
 
-def improve(session: Session, built: BuiltModel, plan: StrategyPlan) -> Status:
+def improve(
+    session: Session,
+    built: BuiltModel,
+    plan: StrategyPlan,
+    restarts: bool = False,
+    hard: BuiltModel | None = None,
+) -> Status:
     """Improve the session's incumbent until the time limit: ``plan.params["improve"]`` "lns"
-    (large-neighbourhood search) or "portfolio" (CP-SAT's portfolio with the complete hint)."""
+    (large-neighbourhood search) or "portfolio" (CP-SAT's portfolio with the complete hint).
+
+    ``restarts``: LNS alternates with pattern restarts (:func:`patterns.pattern_restart`, a better
+    pattern set, then opponents): each restart gets ``pattern_restart_fraction`` of the remaining
+    time, LNS runs until ``stall_steps`` steps in a row did not improve."""
     last: Status = "FEASIBLE"
     if plan.get("improve", "lns") == "lns":
         stats: dict[str, Any] = {}
-        lns.improve(
-            session,
-            built,
-            step_seconds=float(plan.get("step_seconds", 3.0)),
-            seed=session.params.seed,
-            workers=plan.get("step_workers", None),
-            stats=stats,
-        )
+        if restarts:
+            from flextime.engine.strategies import patterns
+
+            fraction = float(plan.get("pattern_restart_fraction", 0.4))
+            trace: list[Any] = []
+            step = float(plan.get("pattern_step", 0.5))
+            while session.remaining() > 0.3:
+                restart: dict[str, Any] = {}
+                patterns.pattern_restart(
+                    session,
+                    built,
+                    fraction * session.remaining(),
+                    restart,
+                    hard=hard,
+                    pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
+                    opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
+                    step=step,
+                )
+                step = float(restart.get("step", step))
+                outcome = restart.get("pattern_restart")
+                trace.append(outcome)
+                assert session.best is not None
+                if session.proven_optimal or session.best.objective <= (session.bound or 0):
+                    break
+                # no better pattern set exists (or the pattern cost is 0): LNS to the end
+                again = isinstance(outcome, dict) and "no pattern set" not in outcome["trace"][-1:]
+                lns.improve(
+                    session,
+                    built,
+                    step_seconds=float(plan.get("step_seconds", 3.0)),
+                    seed=session.params.seed + len(trace),
+                    workers=plan.get("step_workers", None),
+                    stats=stats,
+                    stall_steps=int(plan.get("stall_steps", 8)) if again else 0,
+                )
+            stats["pattern_restarts"] = trace
+        else:
+            lns.improve(
+                session,
+                built,
+                step_seconds=float(plan.get("step_seconds", 3.0)),
+                seed=session.params.seed,
+                workers=plan.get("step_workers", None),
+                stats=stats,
+            )
         session.notes += [f"{k}={v}" for k, v in stats.items()]
         return last
     assert session.best is not None
@@ -223,24 +270,14 @@ def run(  # noqa: C901 - the phases in order
             session.raise_bound(solver)
         session.proven_infeasible = last == "INFEASIBLE"
     elif has_objective and session.remaining() > 0.3:
-        fraction = float(plan.get("pattern_restart_fraction", 0.0))
-        if fraction > 0:
+        restarts = False
+        if float(plan.get("pattern_restart_fraction", 0.0)) > 0:
             from flextime.engine.strategies import patterns
 
             assert session.best is not None
             share, total = patterns.pattern_share(built, session.best.solver)
-            restart: dict[str, Any] = {"pattern_cost": share, "soft_cost": total}
             # only when the home/away patterns decide most of the objective (breaks, home counts)
-            if total > 0 and share >= float(plan.get("pattern_share_min", 0.5)) * total:
-                patterns.pattern_restart(
-                    session,
-                    built,
-                    fraction * session.remaining(),
-                    restart,
-                    hard,
-                    pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
-                    opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
-                )
-            session.notes.append(f"hard_first: {restart}")
-        last = improve(session, built, plan)
+            restarts = total > 0 and share >= float(plan.get("pattern_share_min", 0.5)) * total
+            session.notes.append(f"hard_first: pattern cost {share} of {total}, restarts {restarts}")
+        last = improve(session, built, plan, restarts, hard)
     return finish(session, built, params, plan, profile, last)

@@ -86,8 +86,10 @@ def improve(
     sizes: dict[str, int] | None = None,
     workers: int | None = None,
     stats: dict[str, Any] | None = None,
+    stall_steps: int = 0,
 ) -> None:
-    """Large-neighbourhood search from ``session.best`` until the session's time is up."""
+    """Large-neighbourhood search from ``session.best`` until the session's time is up (or, with
+    ``stall_steps`` > 0, until that many steps in a row did not improve)."""
     if session.best is None or not built.model.has_objective():
         return
     rng = random.Random(seed)
@@ -101,7 +103,7 @@ def improve(
     }
     size.update(sizes or {})
     entries = [(h, a, s, v.Index()) for (h, a, s), v in built.x.items()]
-    steps = improvements = 0
+    steps = improvements = stalled = 0
     # kinds are drawn by their recent success (moving average of "improved", floor 0.1)
     score = dict.fromkeys(kinds, 0.5)
     session.bound = max(0.0, session.bound or 0.0)  # every objective term is non-negative
@@ -127,6 +129,9 @@ def improve(
             session.offer(solver, True)
         better = session.best.objective < before
         improvements += better
+        stalled = 0 if better else stalled + 1
+        if stall_steps and stalled >= stall_steps:
+            break
         score[kind] = max(0.1, 0.8 * score[kind] + 0.2 * better)
         if status == "OPTIMAL":
             if k >= limits[kind]:  # the whole model was free: the incumbent is optimal
@@ -138,8 +143,8 @@ def improve(
     if stats is not None:
         stats.update(
             {
-                "lns_steps": steps,
-                "lns_improving_steps": improvements,
+                "lns_steps": stats.get("lns_steps", 0) + steps,
+                "lns_improving_steps": stats.get("lns_improving_steps", 0) + improvements,
                 "lns_final_sizes": size,
                 "lns_kind_scores": {k: round(v, 2) for k, v in score.items()},
             }
