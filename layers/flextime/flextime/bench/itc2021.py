@@ -36,8 +36,9 @@ COLUMNS = [
     "wall_s",
     "load_1min",
     "plan",
+    "notes",
 ]
-MD_COLUMNS = [c for c in COLUMNS if c != "plan"]
+MD_COLUMNS = [c for c in COLUMNS if c not in ("plan", "notes")]
 EARLY = [f"Early_{k}" for k in range(1, 16)]
 
 
@@ -109,6 +110,8 @@ def solve_one(
         "wall_s": round(result.wall_seconds, 1),
         "load_1min": round(os.getloadavg()[0], 2),
         "plan": json.dumps({k: v for k, v in (result.plan or {}).items() if k != "profile"}, sort_keys=True),
+        # the strategy's phase notes (which phase found the schedule or failed, LNS statistics)
+        "notes": json.dumps(result.notes),
     }
 
 

@@ -178,6 +178,8 @@ def improve(
                     seed=session.params.seed + len(trace),
                     workers=plan.get("step_workers", None),
                     stats=stats,
+                    kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
+                    subsolvers=plan.get("step_subsolvers", None),
                     stall_steps=int(plan.get("stall_steps", 8)) if again else 0,
                 )
             stats["pattern_restarts"] = trace
@@ -189,6 +191,8 @@ def improve(
                 seed=session.params.seed,
                 workers=plan.get("step_workers", None),
                 stats=stats,
+                kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
+                subsolvers=plan.get("step_subsolvers", None),
             )
         session.notes += [f"{k}={v}" for k, v in stats.items()]
         return last

@@ -87,6 +87,7 @@ def improve(
     workers: int | None = None,
     stats: dict[str, Any] | None = None,
     stall_steps: int = 0,
+    subsolvers: list[str] | None = None,
 ) -> None:
     """Large-neighbourhood search from ``session.best`` until the session's time is up (or, with
     ``stall_steps`` > 0, until that many steps in a row did not improve)."""
@@ -122,6 +123,7 @@ def improve(
             clone,
             step_seconds,
             workers=workers,
+            subsolvers=subsolvers,
             extra={"random_seed": rng.randrange(1 << 30)},
         )
         steps += 1

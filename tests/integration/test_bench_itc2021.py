@@ -1,0 +1,27 @@
+"""``flextime bench itc2021`` on a small ITC2021 instance: validator-checked row with the plan and
+the strategy's notes, resumable (no timing asserts)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from flextime.bench.itc2021 import run_itc2021_bench
+
+
+def test_bench_row_records_plan_and_notes_and_a_rerun_skips_it(benchmarks, tmp_path):
+    # Given the ITC2021 Test1 instance
+    solved: list[dict] = []
+    # When benchmarked for a few seconds
+    rows = run_itc2021_bench(["Test1"], time_limit=3, out_dir=tmp_path, on_row=solved.append)
+    # Then the row is validator-feasible, with the plan and the notes as JSON in the CSV
+    assert len(rows) == 1 and len(solved) == 1
+    with (tmp_path / "itc2021.csv").open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["feasible"] == "True"
+    assert json.loads(row["plan"])["name"] == row["strategy"]
+    assert isinstance(json.loads(row["notes"]), list)
+    assert "notes" not in (tmp_path / "itc2021.md").read_text(encoding="utf-8").splitlines()[0]
+    # And a second run with the same instance solves nothing again
+    again = run_itc2021_bench(["Test1"], time_limit=3, out_dir=tmp_path, on_row=solved.append)
+    assert len(again) == 1 and len(solved) == 1
