@@ -166,3 +166,50 @@ def test_hard_first_alternating_lns_and_pattern_restarts_is_exact():
     report = validate(built.instance, schedule_of(built, session.best.values))
     assert report.feasible, report.violations
     assert report.objective == session.best.objective
+
+
+def _pattern_status(instance) -> int:
+    pm = patterns.PatternModel(instance, build_model(instance))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    return solver.Solve(pm.model)
+
+
+def test_group_games_capped_in_some_slots_must_fit_in_the_others():
+    # Given a phased 6-team league where teams 0-3 play at most 1 game among themselves in
+    # slots 0-3: the other 5 of their first-half games would need slot 4, which holds 2 at most
+    from flextime.domain import CA4
+    from tests.conftest import tiny_round_robin
+
+    group = ["T0", "T1", "T2", "T3"]
+
+    def league(cap: int):
+        rule = CA4(id="g", teams1=group, teams2=group, slots=[0, 1, 2, 3], mode1="H", max=cap, hard=True)
+        assert patterns.intra_group(rule) and not patterns.pattern_only(tiny_round_robin(6), rule)
+        return tiny_round_robin(6, phased=True, constraints=[rule])
+
+    # When / Then: the pattern model knows there is no pattern set (pairs alone allow one) ...
+    assert _pattern_status(league(1)) == cp_model.INFEASIBLE
+    # ... while with room for 4 of them in slots 0-3 the two left fit in slot 4
+    assert _pattern_status(league(4)) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_violated_subsets_finds_a_group_whose_games_do_not_fit_its_mixed_slots():
+    # Given a first half in which some teams are too often all home or all away together
+    instance = hard_only(rich_instance(6))
+    pm = patterns.PatternModel(instance, build_model(instance))
+    rows = ["HAHHA", "AHHAH", "HAHAA", "AHHHA", "HAAHH", "AHAAH"]
+    pattern = [[rows[t][s] == "H" for s in range(5)] + [False] * 5 for t in range(6)]
+    # When the subset condition is checked
+    groups = pm.violated_subsets(pattern)
+    # Then some group of 4+ teams cannot play its games in the first half
+    # (the second half, all away, fits nothing)
+    assert any(k == 0 for _g, k in groups) and any(k == 1 for _g, k in groups)
+    for group, k in groups:
+        assert len(group) >= 4
+        room = 0
+        for s in range(5 * k, 5 * k + 5):
+            home = sum(pattern[t][s] for t in group)
+            room += min(home, len(group) - home)
+        assert room < len(group) * (len(group) - 1) // 2

@@ -58,6 +58,16 @@ def pattern_only(instance: Instance, c: Any) -> bool:
     return False
 
 
+def intra_group(c: Any) -> bool:
+    """A CA4 that bounds the games played within one group of teams (each counted once)."""
+    return (
+        c.type == "CA4"
+        and set(c.teams1) == set(c.teams2)
+        and c.mode1 in ("H", "A")
+        and c.mode2 in ("GLOBAL", "EVERY")
+    )
+
+
 class PatternModel:
     """The CP-SAT model of home/away patterns (step 1)."""
 
@@ -111,6 +121,8 @@ class PatternModel:
         for c in instance.constraints:
             if c.hard and pattern_only(instance, c):
                 self._add(c, idx)
+            elif c.hard and intra_group(c):
+                self._add_group_room(c, idx)
             elif (
                 soft and not c.hard and c.weight > 0 and c.type in SOFT_FAMILIES and pattern_only(instance, c)
             ):
@@ -145,6 +157,72 @@ class PatternModel:
                 if mixed < self._need():
                     bad.append((trio, k))
         return bad
+
+    def _room(self, group: list[int], s: int) -> cp_model.IntVar:
+        """At most the games slot ``s`` can hold among ``group``: min(home, away) of its teams."""
+        size = len(group)
+        home = sum(self.h[t][s] for t in group)
+        r = self.model.new_int_var(0, size // 2, "")
+        self.model.add(r <= home)
+        self.model.add(r <= size - home)
+        return r
+
+    def _add_group_room(self, c: Any, idx: dict[str, int]) -> None:
+        """A hard CA4 on the games within a group G (teams1 = teams2, mode H or A: every game
+        among G counts once) allows at most ``max`` of them in its slots, so the other slots of
+        each half must hold the rest: a pattern condition (G must be mixed home/away there)."""
+        group = sorted({idx[t] for t in c.teams1})
+        size = len(group)
+        if size < 2:
+            return
+        slots = set(c.slots)
+        per_half = size * (size - 1) // 2 * (2 if len(self.halves) == 1 else 1)
+        for half in self.halves:
+            inside = [s for s in half if s in slots]
+            allowance = c.max if c.mode2 == "GLOBAL" else c.max * len(inside)
+            if allowance >= per_half:
+                continue
+            self.model.add(sum(self._room(group, s) for s in half if s not in slots) >= per_half - allowance)
+        if len(self.halves) == 2 and c.mode2 == "GLOBAL" and c.max < 2 * per_half:
+            # over the season: the slots outside hold all but ``max`` of the group's games
+            outside = [s for s in range(self.n_slots) if s not in slots]
+            self.model.add(sum(self._room(group, s) for s in outside) >= 2 * per_half - c.max)
+
+    def _slack(self, pattern: list[list[bool]], group: list[int], k: int) -> int:
+        """Games the slots of half ``k`` can hold among ``group`` (per slot at most min(home, away)
+        of its teams) minus the games the group must play there."""
+        size = len(group)
+        room = 0
+        for s in self.halves[k]:
+            home = sum(pattern[t][s] for t in group)
+            room += min(home, size - home)
+        need = size * (size - 1) // 2 * (2 if len(self.halves) == 1 else 1)
+        return room - need
+
+    def violated_subsets(
+        self, pattern: list[list[bool]], limit: int = 20
+    ) -> list[tuple[tuple[int, ...], int]]:
+        """(team group, half) whose games cannot fit the pattern set: greedily grown groups of
+        teams with similar patterns (the subset condition of pattern sets; pairs and triples
+        are its smallest cases)."""
+        found: dict[tuple[tuple[int, ...], int], None] = {}
+        for k in range(len(self.halves)):
+            for t0 in range(self.n):
+                group = [t0]
+                while len(group) < self.n and len(found) < limit:
+                    rest = [t for t in range(self.n) if t not in group]
+                    best = min(rest, key=lambda t: self._slack(pattern, [*group, t], k))
+                    group.append(best)
+                    if len(group) >= 4 and self._slack(pattern, group, k) < 0:
+                        found[(tuple(sorted(group)), k)] = None
+                        break
+        return list(found)
+
+    def add_subset(self, group: tuple[int, ...], k: int) -> None:
+        """The subset condition for ``group`` in half ``k`` (valid for every pattern set)."""
+        size = len(group)
+        room = [self._room(list(group), s) for s in self.halves[k]]
+        self.model.add(sum(room) >= size * (size - 1) // 2 * (2 if len(self.halves) == 1 else 1))
 
     def _and(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
         c = self.model.new_bool_var("")
@@ -362,6 +440,13 @@ def find_schedule(
             stats["triples_added"] = stats.get("triples_added", 0) + len(violated)
             for trio, k in violated:
                 pm.add_triple(trio, k)
+            pm.hint(pattern)
+            continue
+        groups = pm.violated_subsets(pattern) if plan.get("subset_cuts", True) else []
+        if groups:
+            stats["subsets_added"] = stats.get("subsets_added", 0) + len(groups)
+            for group, k in groups:
+                pm.add_subset(group, k)
             pm.hint(pattern)
             continue
         consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
