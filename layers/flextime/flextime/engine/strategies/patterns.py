@@ -503,25 +503,6 @@ def run(
     return finish(session, built, params, plan, profile)
 
 
-def canonical_pattern(n: int) -> list[list[bool]]:
-    """The home/away patterns of the circle-method double round robin with alternating homes
-    (second half mirrored, homes swapped): 3n - 6 breaks, the minimum for such formats."""
-    m = n - 1
-    rounds = []
-    for r in range(m):
-        games = [(n - 1, r) if r % 2 == 0 else (r, n - 1)]
-        for k in range(1, n // 2):
-            a, b = (r + k) % m, (r - k) % m
-            games.append((a, b) if k % 2 == 1 else (b, a))
-        rounds.append(games)
-    rounds += [[(b, a) for a, b in g] for g in rounds]
-    home = [[False] * len(rounds) for _ in range(n)]
-    for s, games in enumerate(rounds):
-        for a, _b in games:
-            home[a][s] = True
-    return home
-
-
 def pattern_share(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[int, int]:
     """(cost of the soft pattern rules, total soft cost) of the solver's solution: the part of the
     objective that the home/away patterns alone decide."""
