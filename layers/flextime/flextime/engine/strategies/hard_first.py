@@ -145,6 +145,20 @@ def improve(
     last: Status = "FEASIBLE"
     if plan.get("improve", "lns") == "lns":
         stats: dict[str, Any] = {}
+
+        def run_lns(seed: int, stall_steps: int = 0) -> None:
+            lns.improve(
+                session,
+                built,
+                step_seconds=float(plan.get("step_seconds", 3.0)),
+                seed=seed,
+                workers=plan.get("step_workers", None),
+                stats=stats,
+                kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
+                subsolvers=plan.get("step_subsolvers", None),
+                stall_steps=stall_steps,
+            )
+
         if restarts:
             from flextime.engine.strategies import patterns
 
@@ -171,29 +185,10 @@ def improve(
                     break
                 # no better pattern set exists (or the pattern cost is 0): LNS to the end
                 again = isinstance(outcome, dict) and "no pattern set" not in outcome["trace"][-1:]
-                lns.improve(
-                    session,
-                    built,
-                    step_seconds=float(plan.get("step_seconds", 3.0)),
-                    seed=session.params.seed + len(trace),
-                    workers=plan.get("step_workers", None),
-                    stats=stats,
-                    kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
-                    subsolvers=plan.get("step_subsolvers", None),
-                    stall_steps=int(plan.get("stall_steps", 8)) if again else 0,
-                )
+                run_lns(session.params.seed + len(trace), int(plan.get("stall_steps", 8)) if again else 0)
             stats["pattern_restarts"] = trace
         else:
-            lns.improve(
-                session,
-                built,
-                step_seconds=float(plan.get("step_seconds", 3.0)),
-                seed=session.params.seed,
-                workers=plan.get("step_workers", None),
-                stats=stats,
-                kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
-                subsolvers=plan.get("step_subsolvers", None),
-            )
+            run_lns(session.params.seed)
         session.notes += [f"{k}={v}" for k, v in stats.items()]
         return last
     assert session.best is not None
