@@ -96,6 +96,32 @@ def test_incremental_cost_equals_validator(n):
         assert (nbv == 0) == (report.infeasibility == 0)
 
 
+@pytest.mark.parametrize("n", [4, 8, 16])
+@pytest.mark.parametrize("max_streak", [1, 3])
+def test_annealer_delta_evaluation_matches_a_full_recount(n, max_streak):
+    # Given the annealer at a hot, a warm and a frozen temperature, every move kind drawn
+    rng = np.random.default_rng(n)
+    D = rng.integers(1, 100, size=(n, n))
+    D = (D + D.T).astype(np.int64)
+    np.fill_diagonal(D, 0)
+    mean = float(D.mean())
+    cdf = np.cumsum(np.ones(5)) / 5
+    for no_repeat in (0, 1):
+        ttsa.seed_rng(n + max_streak)
+        S = ttsa.random_schedule(n)
+        best, best_inf = S.copy(), S.copy()
+        for temp in (5.0 * mean, 0.3 * mean, 0.0):
+            sf = np.array([temp, mean, temp, 1e308, 1e308, temp, 0.99, mean])
+            si = np.array([0, 0, 0, 0, 0, 0, 0, 50, 3, 2], dtype=np.int64)
+            for _ in range(5):
+                ttsa.anneal(S, D, max_streak, no_repeat, cdf, sf, si, best, best_inf, 3000)
+                # Then the running (distance, violations) it kept by deltas is the full recount
+                assert_drr(S)
+                assert ttsa.schedule_cost(S, D, max_streak, no_repeat) == (si[3], si[4])
+                if sf[3] < 1e300:  # and its best feasible schedule has the distance it reports
+                    assert ttsa.schedule_cost(best, D, max_streak, no_repeat) == (sf[3], 0)
+
+
 def test_schedule_array_round_trip():
     instance = random_ttp(6)
     schedule = naive_schedule(instance, 3)

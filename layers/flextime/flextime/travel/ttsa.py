@@ -12,6 +12,11 @@ when it plays at ``o``. Every move keeps ``S`` a double round robin (every order
 each team plays once per round); only the streak and repeater rules can be broken, and they are
 counted in ``nbv``.
 
+Moves are evaluated by deltas: a move records the cells it changed, and only the transitions and
+repeater pairs around them are re-read; streak excess comes from a per-team home bitmask (count of
+all-home / all-away windows of ``max_streak + 1`` rounds). A team with most of its row changed is
+re-evaluated whole. :func:`schedule_cost` (a plain recount) is the reference the tests compare with.
+
 The inner loop is compiled with numba (``pip install flextime[travel]``); without numba the same
 functions run as plain Python (correct, about 200 times slower). Time limits are handled by the
 caller, which runs the kernel in chunks of iterations.
@@ -51,6 +56,9 @@ __all__ = [
 STATE_F = 8
 # int state: counter, phase, reheat, cur_dist, cur_nbv, restarts, (unused), max_c, max_p, max_r
 STATE_I = 10
+
+# a team with more changed cells than this in one move is re-evaluated whole (cheaper than deltas)
+FULL_EVAL_CELLS = 4
 
 MOVE_NAMES = ("swap_homes", "swap_rounds", "swap_teams", "partial_swap_rounds", "partial_swap_teams")
 
@@ -122,57 +130,80 @@ def apply_move(S, move, a, b, c, touched):
     3 partial_swap_rounds(team a, rounds b, c) | 4 partial_swap_teams(teams a, b, round c).
     Returns False (and changes nothing) when the move does not apply."""
     n = S.shape[0]
-    inset = np.zeros(n, dtype=np.int8)
-    stack = np.empty(n, dtype=np.int64)
-    rounds = np.empty(S.shape[1], dtype=np.int64)
-    return _apply(S, move, a, b, c, touched, inset, stack, rounds)
+    R = S.shape[1]
+    ct = np.empty(4 * n * R, dtype=np.int64)
+    cr = np.empty(4 * n * R, dtype=np.int64)
+    inset = np.zeros(max(n, R), dtype=np.int8)
+    stack = np.empty(2 * n + 1, dtype=np.int64)
+    rounds = np.empty(R, dtype=np.int64)
+    nc = _apply(S, move, a, b, c, ct, cr, inset, stack, rounds)
+    for k in range(nc):
+        touched[ct[k]] = 1
+    return nc > 0
 
 
 @njit(cache=True, nogil=True)
-def _apply(S, move, a, b, c, touched, inset, stack, rounds):
-    """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop)."""
+def _opp(v):
+    return v - 1 if v > 0 else -v - 1
+
+
+@njit(cache=True, nogil=True)
+def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
+    """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop).
+
+    Records every changed cell ``(ct[k], cr[k])`` (each once) and returns how many there are
+    (0: the move does not apply and nothing changed)."""
     n = S.shape[0]
     R = S.shape[1]
+    nc = 0
     if move == 0:
         if a == b:
-            return False
+            return 0
         for r in range(R):
-            v = S[a, r]
-            o = v - 1 if v > 0 else -v - 1
-            if o == b:
+            if _opp(S[a, r]) == b:
                 S[a, r] = -S[a, r]
                 S[b, r] = -S[b, r]
-        touched[a] = 1
-        touched[b] = 1
-        return True
+                ct[nc] = a
+                cr[nc] = r
+                ct[nc + 1] = b
+                cr[nc + 1] = r
+                nc += 2
+        return nc
     if move == 1:
         if a == b:
-            return False
+            return 0
         for t in range(n):
             tmp = S[t, a]
             S[t, a] = S[t, b]
             S[t, b] = tmp
-            touched[t] = 1
-        return True
+            ct[nc] = t
+            cr[nc] = a
+            ct[nc + 1] = t
+            cr[nc + 1] = b
+            nc += 2
+        return nc
     if move == 2:
         if a == b:
-            return False
+            return 0
         for r in range(R):
-            v = S[a, r]
-            o = v - 1 if v > 0 else -v - 1
-            if o == b:
+            if _opp(S[a, r]) == b:
                 continue
             tmp = S[a, r]
             S[a, r] = S[b, r]
             S[b, r] = tmp
             _fix_opponents(S, a, r)
             _fix_opponents(S, b, r)
-        for t in range(n):
-            touched[t] = 1
-        return True
+            ct[nc] = a
+            ct[nc + 1] = b
+            ct[nc + 2] = _opp(S[a, r])
+            ct[nc + 3] = _opp(S[b, r])
+            for k in range(4):
+                cr[nc + k] = r
+            nc += 4
+        return nc
     if move == 3:
         if b == c:
-            return False
+            return 0
         for t in range(n):
             inset[t] = 0
         top = 0
@@ -183,8 +214,7 @@ def _apply(S, move, a, b, c, touched, inset, stack, rounds):
             top -= 1
             t = stack[top]
             for r in (b, c):
-                v = S[t, r]
-                o = v - 1 if v > 0 else -v - 1
+                o = _opp(S[t, r])
                 if inset[o] == 0:
                     inset[o] = 1
                     stack[top] = o
@@ -194,58 +224,98 @@ def _apply(S, move, a, b, c, touched, inset, stack, rounds):
             if inset[t] == 1:
                 cnt += 1
         if cnt == n:
-            return False  # the same as swap_rounds
+            return 0  # the same as swap_rounds
         for t in range(n):
             if inset[t] == 1:
                 tmp = S[t, b]
                 S[t, b] = S[t, c]
                 S[t, c] = tmp
-                touched[t] = 1
-        return True
+                ct[nc] = t
+                cr[nc] = b
+                ct[nc + 1] = t
+                cr[nc + 1] = c
+                nc += 2
+        return nc
     if move == 4:
         if a == b:
-            return False
-        v = S[a, c]
-        o = v - 1 if v > 0 else -v - 1
-        if o == b:
-            return False
+            return 0
+        if _opp(S[a, c]) == b:
+            return 0
+        # where team a plays each signed opponent (each appears once in a's row): the cycle of
+        # rounds to swap is followed in O(1) a step (``inset`` marks rounds already in it)
+        for v in range(2 * n + 1):
+            stack[v] = -1
+        for r in range(R):
+            stack[S[a, r] + n] = r
+            inset[r] = 0
         nr = 0
         cur = c
         first = S[a, c]
         while True:
             rounds[nr] = cur
             nr += 1
+            inset[cur] = 1
             tmp = S[a, cur]
             S[a, cur] = S[b, cur]
             S[b, cur] = tmp
             got = S[a, cur]
             if got == first:
                 break
-            nxt = -1
-            for r in range(R):
-                if r != cur and S[a, r] == got:
-                    ok = True
-                    for q in range(nr):
-                        if rounds[q] == r:
-                            ok = False
-                            break
-                    if ok:
-                        nxt = r
-                        break
-            if nxt < 0:
+            nxt = stack[got + n]
+            if nxt < 0 or inset[nxt] == 1:
                 break
             cur = nxt
         for q in range(nr):
             r = rounds[q]
             _fix_opponents(S, a, r)
             _fix_opponents(S, b, r)
-            for t in (a, b):
-                vv = S[t, r]
-                touched[vv - 1 if vv > 0 else -vv - 1] = 1
-        touched[a] = 1
-        touched[b] = 1
-        return True
-    return False
+            ct[nc] = a
+            ct[nc + 1] = b
+            ct[nc + 2] = _opp(S[a, r])
+            ct[nc + 3] = _opp(S[b, r])
+            for k in range(4):
+                cr[nc + k] = r
+            nc += 4
+        return nc
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def _home_mask(S, t):
+    """Bit ``r`` set when team ``t`` is at home in round ``r``."""
+    m = 0
+    for r in range(S.shape[1]):
+        if S[t, r] > 0:
+            m |= 1 << r
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _streak_excess(mask, R, max_streak):
+    """Games beyond ``max_streak`` in home or away runs: the number of all-home or all-away windows
+    of ``max_streak + 1`` rounds (a run of length L holds L - max_streak of them)."""
+    home = mask
+    away = ~mask & ((1 << R) - 1)
+    for k in range(1, max_streak + 1):
+        home &= mask >> k
+        away &= (~mask & ((1 << R) - 1)) >> k
+    cnt = 0
+    while home:
+        home &= home - 1
+        cnt += 1
+    while away:
+        away &= away - 1
+        cnt += 1
+    return cnt
+
+
+@njit(cache=True, nogil=True)
+def _loc(S, t, r):
+    """Where team ``t`` plays in round ``r`` (its home before the first and after the last)."""
+    if r < 0 or r >= S.shape[1]:
+        return t
+    v = S[t, r]
+    return t if v > 0 else -v - 1
 
 
 @njit(cache=True, nogil=True)
@@ -293,6 +363,40 @@ def random_schedule(n):
 
 
 @njit(cache=True, nogil=True)
+def _team_travel(S, D, t, no_repeat):
+    """(distance, repeaters) of team ``t`` in ``S``."""
+    R = S.shape[1]
+    d = 0
+    here = t
+    rep = 0
+    prev = -1
+    for q in range(R):
+        v = S[t, q]
+        if v > 0:
+            loc = t
+            o = v - 1
+        else:
+            loc = -v - 1
+            o = loc
+        d += D[here, loc]
+        here = loc
+        if no_repeat and o == prev:
+            rep += 1
+        prev = o
+    return d + D[here, t], rep
+
+
+@njit(cache=True, nogil=True)
+def _team_state(S, D, max_streak, no_repeat, tdist, tstreak, trep, tmask):
+    """Per team of ``S``: distance, streak excess, repeaters and home mask (filled in place)."""
+    R = S.shape[1]
+    for t in range(S.shape[0]):
+        tdist[t], trep[t] = _team_travel(S, D, t, no_repeat)
+        tmask[t] = _home_mask(S, t)
+        tstreak[t] = _streak_excess(tmask[t], R, max_streak)
+
+
+@njit(cache=True, nogil=True)
 def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, iters):
     """Run ``iters`` TTSA iterations on ``S`` (state in ``sf``/``si``, see STATE_F/STATE_I);
     ``move_cdf`` is the cumulative probability of moves 0..4.
@@ -302,18 +406,28 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
     n = S.shape[0]
     R = S.shape[1]
     cand = S.copy()
-    touched = np.zeros(n, dtype=np.int8)
-    inset = np.zeros(n, dtype=np.int8)
-    stack = np.empty(n, dtype=np.int64)
+    ct = np.empty(4 * n * R, dtype=np.int64)  # the cells a move changed
+    cr = np.empty(4 * n * R, dtype=np.int64)
+    inset = np.zeros(max(n, R), dtype=np.int8)
+    stack = np.empty(2 * n + 1, dtype=np.int64)
     rounds = np.empty(R, dtype=np.int64)
+    # per team: distance, streak excess, repeaters and home mask of S; n*: the candidate's
     tdist = np.zeros(n, dtype=np.int64)
-    tviol = np.zeros(n, dtype=np.int64)
+    tstreak = np.zeros(n, dtype=np.int64)
+    trep = np.zeros(n, dtype=np.int64)
+    tmask = np.zeros(n, dtype=np.int64)
     ndist = np.zeros(n, dtype=np.int64)
-    nviol = np.zeros(n, dtype=np.int64)
-    for t in range(n):
-        d, v = team_cost(S, D, t, max_streak, no_repeat)
-        tdist[t] = d
-        tviol[t] = v
+    nrep = np.zeros(n, dtype=np.int64)
+    nmask = np.zeros(n, dtype=np.int64)
+    nstreak = np.zeros(n, dtype=np.int64)
+    tl = np.empty(n, dtype=np.int64)  # touched teams
+    ncell = np.zeros(n, dtype=np.int64)  # changed cells per touched team
+    # stamps: a team, transition or repeater pair is evaluated once a move
+    seen = np.zeros(n, dtype=np.int64)
+    tr_seen = np.zeros((n, R + 1), dtype=np.int64)
+    rp_seen = np.zeros((n, R), dtype=np.int64)
+    stamp = 0
+    _team_state(S, D, max_streak, no_repeat, tdist, tstreak, trep, tmask)
     T = sf[0]
     w = sf[1]
     best_temp = sf[2]
@@ -330,7 +444,7 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
     cur_nbv = 0
     for t in range(n):
         cur_dist += tdist[t]
-        cur_nbv += tviol[t]
+        cur_nbv += tstreak[t] + trep[t]
     cur = _penalised(cur_dist, cur_nbv, w, mode)
     improvements = 0
     phase_feasible_seen = False
@@ -366,19 +480,60 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
             if b >= a:
                 b += 1
             c = np.random.randint(0, R)
-        for t in range(n):
-            touched[t] = 0
-        if not _apply(cand, move, a, b, c, touched, inset, stack, rounds):
+        nc = _apply(cand, move, a, b, c, ct, cr, inset, stack, rounds)
+        if nc == 0:
             continue
+        # delta evaluation: only the transitions and repeater pairs around changed cells; streaks
+        # from the home masks
+        stamp += 1
+        ntouch = 0
+        for k in range(nc):
+            t = ct[k]
+            if seen[t] != stamp:
+                seen[t] = stamp
+                tl[ntouch] = t
+                ntouch += 1
+                ncell[t] = 0
+            ncell[t] += 1
+        for i in range(ntouch):
+            t = tl[i]
+            if ncell[t] > FULL_EVAL_CELLS:  # most of the row changed: evaluate it whole
+                d, rep = _team_travel(cand, D, t, no_repeat)
+                ndist[t] = d
+                nrep[t] = rep
+                nmask[t] = _home_mask(cand, t)
+            else:
+                ndist[t] = tdist[t]
+                nrep[t] = trep[t]
+                nmask[t] = tmask[t]
+        for k in range(nc):
+            t = ct[k]
+            if ncell[t] > FULL_EVAL_CELLS:
+                continue
+            p = cr[k]
+            if cand[t, p] > 0:
+                nmask[t] |= 1 << p
+            else:
+                nmask[t] &= ~(1 << p)
+            for q in range(p, p + 2):
+                if tr_seen[t, q] != stamp:
+                    tr_seen[t, q] = stamp
+                    ndist[t] += (
+                        D[_loc(cand, t, q - 1), _loc(cand, t, q)] - D[_loc(S, t, q - 1), _loc(S, t, q)]
+                    )
+                if no_repeat and q >= 1 and q < R and rp_seen[t, q] != stamp:
+                    rp_seen[t, q] = stamp
+                    if _opp(cand[t, q]) == _opp(cand[t, q - 1]):
+                        nrep[t] += 1
+                    if _opp(S[t, q]) == _opp(S[t, q - 1]):
+                        nrep[t] -= 1
         nd = cur_dist
         nv = cur_nbv
-        for t in range(n):
-            if touched[t] == 1:
-                d, v = team_cost(cand, D, t, max_streak, no_repeat)
-                ndist[t] = d
-                nviol[t] = v
-                nd += d - tdist[t]
-                nv += v - tviol[t]
+        for i in range(ntouch):
+            t = tl[i]
+            nstreak[t] = _streak_excess(nmask[t], R, max_streak)
+            nd += ndist[t] - tdist[t]
+            nv += nstreak[t] + nrep[t] - tstreak[t] - trep[t]
         new = _penalised(nd, nv, w, mode)
         accept = False
         if new < cur:
@@ -390,12 +545,14 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
         elif T > 0 and np.random.random() < math.exp(-(new - cur) / T):
             accept = True
         if accept:
-            for t in range(n):
-                if touched[t] == 1:
-                    tdist[t] = ndist[t]
-                    tviol[t] = nviol[t]
-                    for r in range(R):
-                        S[t, r] = cand[t, r]
+            for k in range(nc):
+                S[ct[k], cr[k]] = cand[ct[k], cr[k]]
+            for i in range(ntouch):
+                t = tl[i]
+                tdist[t] = ndist[t]
+                tstreak[t] = nstreak[t]
+                trep[t] = nrep[t]
+                tmask[t] = nmask[t]
             cur_dist = nd
             cur_nbv = nv
             cur = new
@@ -424,10 +581,8 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
             else:
                 counter += 1
         else:
-            for t in range(n):
-                if touched[t] == 1:
-                    for r in range(R):
-                        cand[t, r] = S[t, r]
+            for k in range(nc):
+                cand[ct[k], cr[k]] = S[ct[k], cr[k]]
             if not (mode & 2):  # classic TTSA counts accepted moves only
                 counter += 1
         if counter > max_c:
@@ -460,14 +615,12 @@ def anneal(S, D, max_streak, no_repeat, move_cdf, sf, si, best_S, best_inf_S, it
                     else:
                         S[:, :] = best_inf_S
                     cand[:, :] = S
+                    _team_state(S, D, max_streak, no_repeat, tdist, tstreak, trep, tmask)
                     cur_dist = 0
                     cur_nbv = 0
                     for t in range(n):
-                        d, v = team_cost(S, D, t, max_streak, no_repeat)
-                        tdist[t] = d
-                        tviol[t] = v
-                        cur_dist += d
-                        cur_nbv += v
+                        cur_dist += tdist[t]
+                        cur_nbv += tstreak[t] + trep[t]
                     cur = _penalised(cur_dist, cur_nbv, w, mode)
     sf[0] = T
     sf[1] = w
