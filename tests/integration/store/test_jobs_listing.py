@@ -1,4 +1,5 @@
-"""jobs.list_jobs: the tenant's jobs newest first, by season and/or status, limited, isolated."""
+"""jobs.list_jobs / count_jobs: the tenant's jobs newest first, by season and/or status, paged,
+counted, isolated."""
 
 from __future__ import annotations
 
@@ -29,12 +30,15 @@ def test_list_jobs_filters_by_season_and_status_newest_first(pool, conferences):
         of_season = jobs.list_jobs(tx, season_id=season.id)
         failed = jobs.list_jobs(tx, season_id=season.id, status="failed")
         latest = jobs.list_jobs(tx, season_id=season.id, limit=1)
+        second_page = jobs.list_jobs(tx, season_id=season.id, limit=2, offset=2)
+        counts = (jobs.count_jobs(tx, season_id=season.id), jobs.count_jobs(tx, season.id, "failed"))
         everything = jobs.list_jobs(tx, limit=500)
 
     # Then newest first, filtered, limited, typed
     assert [j.id for j in of_season] == [made[2].id, made[1].id, made[0].id]
     assert [(j.status, j.error_code) for j in failed] == [("failed", "FAILED")]
     assert [j.id for j in latest] == [made[2].id]
+    assert [j.id for j in second_page] == [made[0].id] and counts == (3, 1)
     assert of_season[2].result == {"version": 1} and of_season[0].status == "queued"
     assert {j.id for j in of_season} <= {j.id for j in everything}
     assert all(j.tenant_id == alpha.tenant_id for j in everything)
@@ -42,6 +46,7 @@ def test_list_jobs_filters_by_season_and_status_newest_first(pool, conferences):
     # and another tenant sees none of them
     with tenant_transaction(pool, beta.tenant_id, beta.scheduler) as tx:
         assert jobs.list_jobs(tx, season_id=season.id) == []
+        assert jobs.count_jobs(tx, season_id=season.id) == 0
         assert not {j.id for j in jobs.list_jobs(tx, limit=500)} & {j.id for j in made}
 
 
@@ -49,3 +54,5 @@ def test_list_jobs_rejects_an_unknown_status(pool, conferences):
     alpha, _ = conferences
     with pytest.raises(ValueError), tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx:
         jobs.list_jobs(tx, status="done")  # type: ignore[arg-type]
+    with pytest.raises(ValueError), tenant_transaction(pool, alpha.tenant_id, alpha.scheduler) as tx:
+        jobs.count_jobs(tx, status="done")  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from flextime.domain import Format, Instance, Objective, Slot
 from flextime.store.db import Tx
 from flextime.store.errors import NotFound
-from flextime.store.records import CommentThread, Job, Notification, Scenario, ScheduleVersion, Season, Sport
+from flextime.store.records import CommentThread, Notification, Scenario, ScheduleVersion, Season, Sport
 from flextime.store.repositories import scenarios, seasons
 
 _FORMAT = TypeAdapter(Format)
@@ -68,18 +68,6 @@ def list_scenarios(tx: Tx, season_id: uuid.UUID | None = None) -> list[Scenario]
         {"s": season_id},
     ).fetchall()
     return [Scenario.model_validate(r) for r in rows]
-
-
-def list_jobs(
-    tx: Tx, *, season_id: uuid.UUID | None, status: str | None, limit: int, offset: int
-) -> tuple[list[Job], int]:
-    where = "(%(s)s::uuid IS NULL OR season_id = %(s)s) AND (%(st)s::text IS NULL OR status = %(st)s)"
-    params = {"s": season_id, "st": status, "n": limit, "o": offset}
-    total = tx.execute(f"SELECT count(*) AS n FROM jobs WHERE {where}", params).fetchone()
-    rows = tx.execute(
-        f"SELECT * FROM jobs WHERE {where} ORDER BY created_at DESC, id LIMIT %(n)s OFFSET %(o)s", params
-    ).fetchall()
-    return [Job.model_validate(r) for r in rows], int(total["n"] if total else 0)
 
 
 def list_threads(tx: Tx, entity_type: str | None, entity_id: str | None) -> list[CommentThread]:

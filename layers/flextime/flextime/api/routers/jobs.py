@@ -142,9 +142,8 @@ def list_jobs(
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = Query(None),
 ) -> Page[Job]:
     with ctx.tx() as tx:
-        items, total = queries.list_jobs(
-            tx, season_id=season_id, status=status, limit=p.limit, offset=p.offset
-        )
+        items = jobs.list_jobs(tx, season_id=season_id, status=status, limit=p.limit, offset=p.offset)
+        total = jobs.count_jobs(tx, season_id=season_id, status=status)
     nxt = p.offset + p.limit if p.offset + p.limit < total else None
     return Page[Job](items=items, total=total, limit=p.limit, offset=p.offset, next_offset=nxt)
 

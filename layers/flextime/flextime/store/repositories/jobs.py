@@ -47,24 +47,44 @@ def get_job(tx: Tx, job_id: uuid.UUID) -> Job:
     return Job.model_validate(row)
 
 
+def _filters(season_id: uuid.UUID | None, status: JobStatus | None) -> dict[str, Any]:
+    if status is not None and status not in get_args(JobStatus):
+        raise ValueError(f"unknown job status {status!r}")
+    return {"season": season_id, "status": status}
+
+
+_WHERE = (
+    "tenant_id = %(t)s AND (%(season)s::uuid IS NULL OR season_id = %(season)s::uuid)"
+    " AND (%(status)s::text IS NULL OR status = %(status)s::text)"
+)
+
+
 def list_jobs(
     tx: Tx,
     season_id: uuid.UUID | None = None,
     status: JobStatus | None = None,
     limit: int = 50,
+    offset: int = 0,
 ) -> list[Job]:
     """The tenant's jobs, newest first; optionally one season's and/or one status's (index
-    ``jobs_by_season``). ``limit`` is clamped to 1..500."""
-    if status is not None and status not in get_args(JobStatus):
-        raise ValueError(f"unknown job status {status!r}")
+    ``jobs_by_season``). ``limit`` is clamped to 1..500; ``offset`` skips that many (paging)."""
+    params = {
+        "t": tx.tenant_id, **_filters(season_id, status),
+        "limit": max(1, min(int(limit), 500)), "offset": max(0, int(offset)),
+    }  # fmt: skip
     rows = tx.execute(
-        "SELECT * FROM jobs WHERE tenant_id = %(t)s"
-        " AND (%(season)s::uuid IS NULL OR season_id = %(season)s::uuid)"
-        " AND (%(status)s::text IS NULL OR status = %(status)s::text)"
-        " ORDER BY created_at DESC, id LIMIT %(limit)s",
-        {"t": tx.tenant_id, "season": season_id, "status": status, "limit": max(1, min(int(limit), 500))},
+        f"SELECT * FROM jobs WHERE {_WHERE} ORDER BY created_at DESC, id LIMIT %(limit)s OFFSET %(offset)s",
+        params,
     ).fetchall()
     return [Job.model_validate(r) for r in rows]
+
+
+def count_jobs(tx: Tx, season_id: uuid.UUID | None = None, status: JobStatus | None = None) -> int:
+    """How many jobs :func:`list_jobs` pages through with the same filters."""
+    row = tx.execute(
+        f"SELECT count(*) AS n FROM jobs WHERE {_WHERE}", {"t": tx.tenant_id, **_filters(season_id, status)}
+    ).fetchone()
+    return int(row["n"]) if row else 0
 
 
 def mark_running(tx: Tx, job_id: uuid.UUID, execution_id: str) -> Job:
