@@ -96,7 +96,7 @@ def test_triples_are_added_lazily_and_exclude_what_pairs_allow():
     # When the triples violated by it are listed and added
     violated = pm.violated_triples(pattern)
     assert ((0, 1, 2), 0) in violated
-    pm.add_triple((0, 1, 2), 0)
+    assert pm.add_violated(pattern) == {"triples": len(violated)}
     # Then no pattern set with that first half is left
     assert _status_with(pm, cells) == cp_model.INFEASIBLE
 

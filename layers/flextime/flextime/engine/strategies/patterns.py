@@ -340,6 +340,22 @@ class PatternModel:
                     m.add(diff >= -c.intp)
             del last
 
+    def add_violated(self, pattern: list[list[bool]], *, subsets: bool = True) -> dict[str, int]:
+        """The lazily checked conditions ``pattern`` violates, added as constraints (triples
+        first; subsets only when no triple is violated), and the next search hinted with it.
+        Returns how many were added by kind ({}: the pattern set meets them all)."""
+        checks: list[tuple[str, Any, Any]] = [("triples", self.violated_triples, self.add_triple)]
+        if subsets:
+            checks.append(("subsets", self.violated_subsets, self.add_subset))
+        for kind, find, add in checks:
+            found = find(pattern)
+            if found:
+                for item, k in found:
+                    add(item, k)
+                self.hint(pattern)
+                return {kind: len(found)}
+        return {}
+
     def solve(self, session: Session, seconds: float, seed: int) -> list[list[bool]] | None:
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -435,19 +451,10 @@ def find_schedule(
         if pattern is None:
             stats["pattern_model"] = "no pattern set found"
             return None
-        violated = pm.violated_triples(pattern)
-        if violated:
-            stats["triples_added"] = stats.get("triples_added", 0) + len(violated)
-            for trio, k in violated:
-                pm.add_triple(trio, k)
-            pm.hint(pattern)
-            continue
-        groups = pm.violated_subsets(pattern) if plan.get("subset_cuts", True) else []
-        if groups:
-            stats["subsets_added"] = stats.get("subsets_added", 0) + len(groups)
-            for group, k in groups:
-                pm.add_subset(group, k)
-            pm.hint(pattern)
+        added = pm.add_violated(pattern, subsets=bool(plan.get("subset_cuts", True)))
+        for kind, count in added.items():
+            stats[f"{kind}_added"] = stats.get(f"{kind}_added", 0) + count
+        if added:
             continue
         consistent = {key for key in hard.x if pattern[key[0]][key[2]] and not pattern[key[1]][key[2]]}
         fixed = [(v.Index(), 0) for key, v in hard.x.items() if key not in consistent]
@@ -577,12 +584,9 @@ def pattern_restart(
             break
         pattern = [[bool(solver.Value(v)) for v in row] for row in pm.h]
         cost = round(solver.ObjectiveValue())
-        violated = pm.violated_triples(pattern)
-        if violated:
-            for trio, k in violated:
-                pm.add_triple(trio, k)
-            trace.append(f"{cost}:+{len(violated)} triples")
-            pm.hint(pattern)
+        added = pm.add_violated(pattern, subsets=False)
+        if added:
+            trace.append(f"{cost}:+{added['triples']} triples")
             continue
         fixed = [
             (v.Index(), 0) for (h, a, s), v in built.x.items() if not (pattern[h][s] and not pattern[a][s])
