@@ -8,7 +8,13 @@ import pytest
 from flextime.domain import BR1, BR2, CA1, CA3, GA1, Instance
 from flextime.engine import SolverParams, build_model, solve_instance
 from flextime.engine.profile import InstanceProfile, profile_instance
-from flextime.engine.strategies import STRATEGIES, StrategyPlan, select_strategy, solve_with_strategy
+from flextime.engine.strategies import (
+    STRATEGIES,
+    StrategyPlan,
+    hard_first,
+    select_strategy,
+    solve_with_strategy,
+)
 from flextime.engine.strategies import lns as lns_module
 from flextime.engine.strategies._base import Session
 from flextime.engine.strategies.hard_first import relaxed, repair_violations
@@ -103,6 +109,20 @@ def test_a_large_compact_instance_goes_hard_first_then_lns():
     assert plan.params["improve"] == "lns"
     assert plan.params["patterns"] is True
     assert 1.0 <= plan.params["step_seconds"] <= 5.0
+    # a short exact search (4% of the limit, at least 5 s) before the pattern search
+    assert hard_first.exact_budget(plan, 300) == pytest.approx(12.0)
+    assert hard_first.exact_budget(plan, 60) == pytest.approx(5.0)
+
+
+def test_the_exact_budget_stays_within_the_feasibility_phase():
+    # Given a plan whose minimum exceeds its feasibility phase at a short limit
+    plan = StrategyPlan(
+        name="hard_first", params={"exact_fraction": 0.1, "exact_seconds_min": 5.0, "feasible_fraction": 0.5}
+    )
+    # Then the minimum applies, but never beyond the feasibility phase
+    assert hard_first.exact_budget(plan, 100) == pytest.approx(10.0)
+    assert hard_first.exact_budget(plan, 20) == pytest.approx(5.0)
+    assert hard_first.exact_budget(plan, 6) == pytest.approx(3.0)
 
 
 def test_a_large_non_compact_season_goes_hard_first():

@@ -203,6 +203,14 @@ def improve(
     return last
 
 
+def exact_budget(plan: StrategyPlan, time_limit_s: float) -> float:
+    """Seconds for the exact search on the hard part: ``exact_fraction`` of the limit, at least
+    ``exact_seconds_min``, at most the feasibility phase (``feasible_fraction``)."""
+    share = time_limit_s * float(plan.get("exact_fraction", 0.6))
+    until = time_limit_s * float(plan.get("feasible_fraction", 0.6))
+    return min(until, max(float(plan.get("exact_seconds_min", 0.0)), share))
+
+
 def run(  # noqa: C901 - the phases in order
     instance: Instance,
     params: SolverParams,
@@ -223,7 +231,7 @@ def run(  # noqa: C901 - the phases in order
     if params.hint is not None:
         add_hint(hard, params.hint)
     feasible_until = params.time_limit_s * float(plan.get("feasible_fraction", 0.6))
-    budget = params.time_limit_s * float(plan.get("exact_fraction", 0.6))
+    budget = exact_budget(plan, params.time_limit_s)
     subsolvers = list(plan.get("feasible_subsolvers", FEASIBLE_SUBSOLVERS))
     status, solver = session.solve(hard, hard.model, budget, subsolvers=subsolvers or None, record=False)
     games = None
