@@ -48,6 +48,20 @@ def settings(data_dir) -> ApiSettings:
     return ApiSettings(trust_local_key=True, key_dir=data_dir / "api")
 
 
+def create_state_machines(sfn: Any) -> dict[str, str]:
+    """The generate and repair state machines (a Pass state) unless they exist; kind -> ARN."""
+    definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}})
+    role = "arn:aws:iam::123456789012:role/flextime"
+    existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    return {
+        kind: existing.get(f"flextime-{kind}")
+        or sfn.create_state_machine(name=f"flextime-{kind}", definition=definition, roleArn=role)[
+            "stateMachineArn"
+        ]
+        for kind in ("generate", "repair")
+    }
+
+
 @pytest.fixture(scope="session")
 def aws(data_dir) -> Iterator[dict[str, Any]]:
     """moto (plain): a state machine whose executions stay RUNNING, i.e. a real StartExecution API."""
@@ -63,14 +77,7 @@ def aws(data_dir) -> Iterator[dict[str, Any]]:
     os.environ.update(env)
     with mock_aws():
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
-        definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}})
-        role = "arn:aws:iam::123456789012:role/flextime"
-        arns = {
-            kind: sfn.create_state_machine(name=f"flextime-{kind}", definition=definition, roleArn=role)[
-                "stateMachineArn"
-            ]
-            for kind in ("generate", "repair")
-        }
+        arns = create_state_machines(sfn)
         os.environ["FLEXTIME_STATE_MACHINE_ARN"] = arns["generate"]
         os.environ["FLEXTIME_REPAIR_STATE_MACHINE_ARN"] = arns["repair"]
         reset_settings()
@@ -81,6 +88,15 @@ def aws(data_dir) -> Iterator[dict[str, Any]]:
         else:
             os.environ[k] = v
     reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def _state_machines_exist(aws) -> None:
+    """A LocalCloud test earlier in this xdist worker (``mock_aws`` with Step Functions execution
+    on) leaves moto's config patched while this session's outer mock is active (moto restores it
+    when the outermost mock stops), so Step Functions calls reach the executing backend, which
+    lacks this session's machines: create them there (same names, same ARNs)."""
+    assert create_state_machines(aws["sfn"]) == aws["arns"]
 
 
 @dataclass

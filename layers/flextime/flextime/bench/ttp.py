@@ -128,7 +128,7 @@ def read_rows(csv_path: Path) -> list[dict[str, Any]]:
                 row[key] = None
             elif value in ("True", "False"):
                 row[key] = value == "True"
-            elif key not in ("instance", "method"):
+            elif key not in ("instance", "method", "load_1min"):  # load: text as written ("2.20")
                 with contextlib.suppress(ValueError):
                     row[key] = int(value) if value.lstrip("-").isdigit() else float(value)
     return rows
