@@ -148,6 +148,21 @@ def _opp(v):
 
 
 @njit(cache=True, nogil=True)
+def _swapped(S, a, b, r, ct, cr, nc):
+    """After teams ``a`` and ``b`` exchanged their games of round ``r``: their new opponents' cells
+    follow, and the four changed cells are recorded from ``nc``; returns the new count."""
+    _fix_opponents(S, a, r)
+    _fix_opponents(S, b, r)
+    ct[nc] = a
+    ct[nc + 1] = b
+    ct[nc + 2] = _opp(S[a, r])
+    ct[nc + 3] = _opp(S[b, r])
+    for k in range(4):
+        cr[nc + k] = r
+    return nc + 4
+
+
+@njit(cache=True, nogil=True)
 def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
     """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop).
 
@@ -191,15 +206,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
             tmp = S[a, r]
             S[a, r] = S[b, r]
             S[b, r] = tmp
-            _fix_opponents(S, a, r)
-            _fix_opponents(S, b, r)
-            ct[nc] = a
-            ct[nc + 1] = b
-            ct[nc + 2] = _opp(S[a, r])
-            ct[nc + 3] = _opp(S[b, r])
-            for k in range(4):
-                cr[nc + k] = r
-            nc += 4
+            nc = _swapped(S, a, b, r, ct, cr, nc)
         return nc
     if move == 3:
         if b == c:
@@ -267,15 +274,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
             cur = nxt
         for q in range(nr):
             r = rounds[q]
-            _fix_opponents(S, a, r)
-            _fix_opponents(S, b, r)
-            ct[nc] = a
-            ct[nc + 1] = b
-            ct[nc + 2] = _opp(S[a, r])
-            ct[nc + 3] = _opp(S[b, r])
-            for k in range(4):
-                cr[nc + k] = r
-            nc += 4
+            nc = _swapped(S, a, b, r, ct, cr, nc)
         return nc
     return 0
 
