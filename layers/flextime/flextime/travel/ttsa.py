@@ -148,6 +148,16 @@ def _opp(v):
 
 
 @njit(cache=True, nogil=True)
+def _record2(ct, cr, nc, t1, r1, t2, r2):
+    """Record the changed cells (t1, r1) and (t2, r2) from ``nc``; returns the new count."""
+    ct[nc] = t1
+    cr[nc] = r1
+    ct[nc + 1] = t2
+    cr[nc + 1] = r2
+    return nc + 2
+
+
+@njit(cache=True, nogil=True)
 def _swapped(S, a, b, r, ct, cr, nc):
     """After teams ``a`` and ``b`` exchanged their games of round ``r``: their new opponents' cells
     follow, and the four changed cells are recorded from ``nc``; returns the new count."""
@@ -178,11 +188,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
             if _opp(S[a, r]) == b:
                 S[a, r] = -S[a, r]
                 S[b, r] = -S[b, r]
-                ct[nc] = a
-                cr[nc] = r
-                ct[nc + 1] = b
-                cr[nc + 1] = r
-                nc += 2
+                nc = _record2(ct, cr, nc, a, r, b, r)
         return nc
     if move == 1:
         if a == b:
@@ -191,11 +197,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
             tmp = S[t, a]
             S[t, a] = S[t, b]
             S[t, b] = tmp
-            ct[nc] = t
-            cr[nc] = a
-            ct[nc + 1] = t
-            cr[nc + 1] = b
-            nc += 2
+            nc = _record2(ct, cr, nc, t, a, t, b)
         return nc
     if move == 2:
         if a == b:
@@ -237,11 +239,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
                 tmp = S[t, b]
                 S[t, b] = S[t, c]
                 S[t, c] = tmp
-                ct[nc] = t
-                cr[nc] = b
-                ct[nc + 1] = t
-                cr[nc + 1] = c
-                nc += 2
+                nc = _record2(ct, cr, nc, t, b, t, c)
         return nc
     if move == 4:
         if a == b:
