@@ -92,10 +92,10 @@ def aws(data_dir) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def _state_machines_exist(aws) -> None:
-    """A LocalCloud test earlier in this xdist worker (``mock_aws`` with Step Functions execution
-    on) leaves moto's config patched while this session's outer mock is active (moto restores it
-    when the outermost mock stops), so Step Functions calls reach the executing backend, which
-    lacks this session's machines: create them there (same names, same ARNs)."""
+    """After a LocalCloud test in this xdist worker (``mock_aws`` with Step Functions execution on,
+    nested in this session's mock) this session's state machines are no longer found: create them
+    where calls now go (same names, same ARNs). Undoing LocalCloud's moto config on its nested stop
+    did not prevent it, so the cause inside moto is not pinned down."""
     assert create_state_machines(aws["sfn"]) == aws["arns"]
 
 
