@@ -71,8 +71,19 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
             "of the first schedule's cost: pattern restarts (a better pattern set, then opponents) "
             "for 40% of the remaining time before LNS"
         )
+        reasons.append(
+            "when every rule is an ITC2021 family and travel is not in the objective: simulated "
+            "annealing outside CP-SAT (TTSA moves, incremental rule costs, one chain per worker) for "
+            "80% of the time after the first schedule (millions of moves where an LNS step makes "
+            "one), 20% where pattern restarts apply (there the patterns decide the cost), then LNS; "
+            "if the pattern search finds no schedule by 50% of the time, annealing on the hard rules "
+            "until 80%"
+        )
         params.update(
             {
+                "anneal_fraction": 0.8,
+                "anneal_fraction_patterns": 0.2,
+                "pattern_fraction": 0.5,
                 "exact_fraction": 0.04,
                 "exact_seconds_min": 5.0,
                 "patterns": True,

@@ -16,6 +16,7 @@ If step 1 finds nothing in its budget, the full model is searched directly for t
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -143,6 +144,25 @@ def improve(
     pattern set, then opponents): each restart gets ``pattern_restart_fraction`` of the remaining
     time, LNS runs until ``stall_steps`` steps in a row did not improve."""
     last: Status = "FEASIBLE"
+    # annealing first (where the rules are ITC2021 families): less of the time where the home/away
+    # patterns decide most of the cost (pattern restarts do better there)
+    fraction = float(plan.get("anneal_fraction_patterns" if restarts else "anneal_fraction", 0.0))
+    if fraction > 0 and built.model.has_objective():
+        from flextime.engine.strategies import anneal
+
+        if not anneal.applies(built.instance):
+            sa: dict[str, Any] = {}
+            anneal.improve(
+                session,
+                built,
+                fraction * session.remaining(),
+                seed=session.params.seed,
+                stats=sa,
+                cycle_seconds=float(plan.get("anneal_cycle_seconds", 30.0)),
+                oscillate=float(plan.get("anneal_oscillate", 0.1)),
+                chains=int(plan.get("anneal_chains", min(session.params.workers, os.cpu_count() or 1))),
+            )
+            session.notes += [f"{k}={v}" for k, v in sa.items()]
     if plan.get("improve", "lns") == "lns":
         stats: dict[str, Any] = {}
 
@@ -244,7 +264,8 @@ def run(  # noqa: C901 - the phases in order
         from flextime.engine.strategies import patterns
 
         if patterns.applies(instance):
-            until = max(feasible_until, session.elapsed() + 1)
+            share = float(plan.get("pattern_fraction", plan.get("feasible_fraction", 0.6)))
+            until = max(min(feasible_until, params.time_limit_s * share), session.elapsed() + 1)
             games = patterns.find_schedule(session, instance, until, plan, stats, hard)
         session.notes.append(f"hard_first: patterns {stats}")
         if games is not None:
@@ -258,6 +279,15 @@ def run(  # noqa: C901 - the phases in order
             status = "FEASIBLE"
     built = full.result()
     session.build_seconds += full.seconds
+    if games is None and status == "UNKNOWN" and plan.get("anneal_fraction", 0.0):
+        from flextime.engine.strategies import anneal
+
+        left = feasible_until - session.elapsed()
+        if left > 1 and not anneal.applies(instance):
+            sa: dict[str, Any] = {}
+            if anneal.find_feasible(session, built, left, seed=params.seed, stats=sa):
+                status = "FEASIBLE"
+            session.notes.append(f"hard_first: annealing feasibility {sa}")
     if status == "INFEASIBLE":
         session.proven_infeasible = True
         return finish(session, built, params, plan, profile, status)

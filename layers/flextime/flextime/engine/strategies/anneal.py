@@ -1,0 +1,108 @@
+"""anneal: simulated annealing outside CP-SAT as an improvement (and last-resort feasibility) phase.
+
+For compact double round robins whose rules are all ITC2021 families (:func:`applies`), the
+incumbent's games go to the annealing kernel (:mod:`flextime.engine.anneal`), which makes millions
+of TTSA moves (swap homes, rounds, teams, partial swaps) with incrementally costed rules, where a
+CP-SAT LNS step makes one. Its best feasible schedule comes back through the full model
+(:func:`complete_from_games`: propagation fills every helper variable), so what the session keeps is
+a solution of the model whose objective the validator computes.
+
+Measured on ITC2021 Early_1 (docs/strategies.md, session 4): from the annealer's own first schedule,
+1968 -> 1083 in 120 s, where 300 s of CP-SAT LNS reached 1717.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from flextime.domain.model import Instance
+from flextime.engine.anneal import search
+from flextime.engine.anneal.encode import encodable, encode
+from flextime.engine.strategies._base import Session, complete_from_games, games_of
+from flextime.engine.variables import BuiltModel
+
+NAME = "anneal"
+
+
+def applies(instance: Instance) -> list[str]:
+    """Why the annealer cannot take ``instance`` (empty: it can)."""
+    why = encodable(instance)
+    if instance.objective.travel_weight:
+        why.append("travel in the objective (the annealer does not cost travel)")
+    return why
+
+
+def improve(
+    session: Session,
+    built: BuiltModel,
+    seconds: float,
+    *,
+    seed: int,
+    stats: dict[str, Any],
+    cycle_seconds: float = 30.0,
+    w_hard: float = 50.0,
+    oscillate: float = 0.1,
+    chains: int = 1,
+) -> bool:
+    """Anneal from the session's incumbent for ``seconds`` in ``chains`` independent chains (one
+    thread each: the kernel releases the GIL); offers the best feasible schedule found (True when it
+    is better than the incumbent and was kept)."""
+    if session.best is None or seconds <= 0.5:
+        return False
+    enc = encode(built.instance)
+    start = search.games_to_S(games_of(built, session.best.values), enc.n, enc.R)
+    before = session.best.objective
+
+    def chain(k: int) -> search.AnnealOutcome:
+        return search.anneal(
+            enc,
+            start,
+            seconds,
+            seed=seed + 7919 * k,
+            w_hard=w_hard,
+            oscillate=oscillate,
+            cycle_seconds=min(cycle_seconds, max(1.0, seconds / 3)),
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, chains), thread_name_prefix="flextime-anneal") as pool:
+        outs = list(pool.map(chain, range(max(1, chains))))
+    feasible = [o for o in outs if o.soft is not None]
+    out = min(feasible, key=lambda o: o.soft or 0) if feasible else outs[0]
+    stats.update(
+        {
+            "anneal_chains": len(outs),
+            "anneal_moves": sum(o.moves for o in outs),
+            "anneal_accepted": sum(o.accepted for o in outs),
+            "anneal_cycles": out.cycles,
+            "anneal_seconds": round(max(o.seconds for o in outs), 1),
+            "anneal_from": before,
+            "anneal_to": [o.soft for o in outs],
+            "anneal_trace": out.trace[-6:],
+        }
+    )
+    if out.feasible is None or out.soft is None or out.soft >= before:
+        return False
+    kept = complete_from_games(session, built, out.feasible, max(1.0, session.remaining()))
+    stats["anneal_kept"] = kept
+    return kept and session.best.objective < before
+
+
+def find_feasible(
+    session: Session, built: BuiltModel, seconds: float, *, seed: int, stats: dict[str, Any]
+) -> bool:
+    """The annealer's feasibility mode from a random double round robin (hard deviations only,
+    weights of persistently violated rules raised); offers the first schedule without violations."""
+    enc = encode(built.instance)
+    start = search.random_start(enc, seed)
+    out = search.anneal(enc, start, seconds, seed=seed, feasibility=True)
+    stats.update(
+        {
+            "anneal_feasibility_moves": out.moves,
+            "anneal_feasibility_best_hard": out.best_hard,
+            "anneal_feasibility_seconds": round(out.seconds, 1),
+        }
+    )
+    if out.feasible is None:
+        return False
+    return complete_from_games(session, built, out.feasible, max(1.0, session.remaining()))

@@ -1,0 +1,146 @@
+"""The annealing kernel for compact double round robins (flextime.engine.anneal): its encoded costs
+are the validator's, its running totals stay equal to a recount after any number of moves, and the
+improvement phase in the engine keeps what the validator confirms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flextime.domain import Game, Schedule
+from flextime.domain.model import Instance
+from flextime.engine import SolverParams
+from flextime.engine.anneal import kernel, search
+from flextime.engine.anneal.encode import encodable, encode
+from flextime.engine.strategies import profile_instance, select_strategy, solve_with_strategy
+from flextime.formats.robinx import read_instance, read_solution
+from flextime.validate import validate
+
+pytestmark = pytest.mark.benchmarks
+
+# Early_1: BR1, BR2, CA1, CA2, CA4, GA1 hard; FA2, SE1 soft. Early_2: CA3 (windows) soft, phased.
+# Early_8: not phased (no "phased" counts), CA2/CA3/CA4/GA1 soft. Early_14: FA2 + BR2 soft.
+INSTANCES = ["Early_1", "Early_2", "Early_8", "Early_14"]
+
+
+def _instance(benchmarks: Path, name: str) -> Instance:
+    return read_instance(benchmarks / "itc2021" / "instances" / f"ITC2021_{name}.xml")
+
+
+def _schedule(instance: Instance, S: np.ndarray) -> Schedule:
+    ids = instance.team_ids
+    games = [Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(search.S_to_games(S))]
+    return Schedule(instance=instance.name, games=games)
+
+
+def _recount(st: search.State) -> tuple[int, int]:
+    fresh = search.State(st.enc, st.S)
+    return fresh.hard, fresh.soft
+
+
+def _is_double_round_robin(S: np.ndarray) -> bool:
+    n, R = S.shape
+    for t in range(n):
+        opponents = sorted(int(v) for v in S[t])
+        if opponents != sorted([o + 1 for o in range(n) if o != t] + [-(o + 1) for o in range(n) if o != t]):
+            return False
+        for s in range(R):
+            o = abs(int(S[t, s])) - 1
+            if S[o, s] != (-(t + 1) if S[t, s] > 0 else t + 1):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_encoded_costs_are_the_validators_on_random_schedules(benchmarks: Path, name: str) -> None:
+    # Given an ITC2021 instance and three random double round robins (each pair once per half)
+    instance = _instance(benchmarks, name)
+    enc = encode(instance)
+    for seed in (1, 2, 3):
+        S = search.random_start(enc, seed)
+        # When the kernel counts its hard deviations and soft cost
+        st = search.State(enc, S)
+        report = validate(instance, _schedule(instance, S))
+        # Then they are the validator's infeasibility and objective
+        assert (st.hard, st.soft) == (report.infeasibility, report.objective)
+        assert st.hard > 0
+
+
+def test_encoded_costs_are_the_recorded_values_of_every_best_known_early_solution(benchmarks: Path) -> None:
+    # Given the best-known schedules of ITC2021 Early_1..15 (read by this test only, never by a solve)
+    folder = benchmarks / "itc2021"
+    checked = 0
+    for k in range(1, 16):
+        instance = _instance(benchmarks, f"Early_{k}")
+        (path,) = (folder / "best_solutions").glob(f"ITC2021_Early_{k}_best_*.xml")
+        recorded = int(path.stem.rsplit("_", 1)[1])
+        ix = instance.team_index
+        games = {(ix[g.home], ix[g.away], g.slot) for g in read_solution(path).games}
+        enc = encode(instance)
+        # When the kernel evaluates them
+        st = search.State(enc, search.games_to_S(games, enc.n, enc.R))
+        # Then each has no hard deviation and costs the recorded objective
+        assert (st.hard, st.soft) == (0, recorded), f"Early_{k}"
+        checked += 1
+    assert checked == 15
+
+
+@pytest.mark.parametrize("name", ["Early_1", "Early_8"])
+def test_running_totals_equal_a_recount_after_every_chunk_of_moves(benchmarks: Path, name: str) -> None:
+    # Given a random start of an instance with every kind of entry (counts, breaks, SE1, FA2)
+    enc = encode(_instance(benchmarks, name))
+    st = search.State(enc, search.random_start(enc, 7))
+    search.ttsa.seed_rng(7)
+    cdf = np.cumsum(np.array(search.MOVE_WEIGHTS)) / sum(search.MOVE_WEIGHTS)
+    # When it anneals hot, warm and frozen, on hard rules only and on both, with raised weights
+    for T, w_soft, w_hard in [(50.0, 1.0, 5.0), (2.0, 0.0, 1.0), (5.0, 1.0, 50.0), (0.0, 1.0, 50.0)]:
+        st.run(T, w_soft, w_hard, 3000, cdf)
+        st.bump(2)
+        # Then the running hard deviations and soft cost are those of a plain recount
+        assert (st.hard, st.soft) == _recount(st)
+        assert _is_double_round_robin(st.S)
+    assert st.state[kernel.ST_ACCEPTED] > 0
+    # and the weighted hard total is the weights times the deviations
+    weighted = int((st.con_hw * st.con_dev * enc.con_hard).sum())
+    assert st.state[kernel.ST_HARDW] == weighted + int((st.se_dev * enc.se_hard).sum())
+
+
+def test_feasibility_mode_ends_with_a_schedule_the_validator_accepts(benchmarks: Path) -> None:
+    # Given ITC2021 Test4 (6 teams, phased) from a random double round robin
+    instance = _instance(benchmarks, "Test4")
+    enc = encode(instance)
+    # When the annealer searches on the hard rules only
+    out = search.anneal(enc, search.random_start(enc, 3), 20.0, seed=3, feasibility=True)
+    # Then it finds a schedule the validator calls feasible, costing what the kernel says
+    assert out.feasible is not None
+    S = search.games_to_S(out.feasible, enc.n, enc.R)
+    report = validate(instance, _schedule(instance, S))
+    assert report.feasible
+    assert report.objective == out.soft
+
+
+def test_improvement_phase_lowers_the_first_schedule_and_the_validator_agrees(benchmarks: Path) -> None:
+    # Given ITC2021 Test5 (16 teams, phased) and the strategy selected for it
+    instance = _instance(benchmarks, "Test5")
+    plan = select_strategy(profile_instance(instance), 20)
+    assert plan.params["anneal_fraction"] > 0
+    # When it is solved for 20 s
+    result = solve_with_strategy(instance, SolverParams(time_limit_s=20, workers=2, seed=1), plan)
+    # Then the annealer ran from the first schedule, and the result is what the validator computes
+    notes = dict(n.split("=", 1) for n in result.notes if n.startswith("anneal_"))
+    assert int(notes["anneal_moves"]) > 10_000
+    assert result.feasible and result.schedule is not None
+    report = validate(instance, result.schedule)
+    assert report.feasible and report.objective == result.objective
+    assert result.objective <= int(notes["anneal_from"])
+
+
+def test_instances_the_annealer_cannot_take_say_why(benchmarks: Path) -> None:
+    instance = _instance(benchmarks, "Early_1")
+    assert encodable(instance) == []
+    partial = instance.model_copy(update={"teams": instance.teams[:-1]})
+    assert any("odd number of teams" in why for why in encodable(partial))
+    with pytest.raises(ValueError, match="no game"):
+        search.games_to_S({(0, 1, 0)}, 4, 6)
