@@ -3,7 +3,7 @@
 Most ITC2021 families are *counts*: a number of cells of the timetable that satisfy a test, kept
 between ``lo`` and ``hi`` (deviation = ``max(0, count - hi) + max(0, lo - count)``). A cell is
 ``(team t, slot s)`` and holds ``S[t, s]`` (``+(o + 1)``: t hosts o, ``-(o + 1)``: t plays at o).
-A *term* is one cell with a test:
+A *term* is one cell with a test (each distinct one once, feeding every count that uses it):
 
 - a game term: t is at home (mode H) / away (A) / either (HA) and its opponent is in ``mask``;
 - a break term: t is at home (H) / away (A) / either (HA) in both s - 1 and s.
@@ -77,7 +77,8 @@ class Encoded:
     term_mask: np.ndarray
     term_mode: np.ndarray
     term_brk: np.ndarray
-    term_con: np.ndarray
+    term_ptr: np.ndarray
+    term_cons: np.ndarray
     cell_ptr: np.ndarray
     cell_terms: np.ndarray
     # SE1 pair entries (i < j)
@@ -115,7 +116,8 @@ class Encoded:
             self.term_mask,
             self.term_mode,
             self.term_brk,
-            self.term_con,
+            self.term_ptr,
+            self.term_cons,
             self.cell_ptr,
             self.cell_terms,
             self.se_i,
@@ -140,7 +142,15 @@ class _Builder:
     def __init__(self, n: int, R: int) -> None:
         self.n, self.R = n, R
         self.con: list[tuple[int, int, int, int, str, str]] = []
-        self.terms: list[tuple[int, int, int, int, int, int]] = []
+        # one term per distinct (t, s, mask, mode, brk), with the counts it feeds (tested once)
+        self.terms: dict[tuple[int, int, int, int, int], int] = {}
+        self.term_cons: list[list[int]] = []
+
+    def _term(self, key: tuple[int, int, int, int, int], k: int) -> None:
+        tid = self.terms.setdefault(key, len(self.terms))
+        if tid == len(self.term_cons):
+            self.term_cons.append([])
+        self.term_cons[tid].append(k)
 
     def count(self, lo: int, hi: int | None, weight: int, hard: bool, family: str, cid: str) -> int:
         self.con.append((lo, NO_MAX if hi is None else hi, weight, int(hard), family, cid))
@@ -152,11 +162,11 @@ class _Builder:
             if o != t:
                 mask |= 1 << o
         if mask:
-            self.terms.append((t, s, mask, MODE[mode], 0, k))
+            self._term((t, s, mask, MODE[mode], 0), k)
 
     def brk(self, k: int, t: int, s: int, mode: str) -> None:
         if s >= 1:
-            self.terms.append((t, s, 0, MODE[mode], 1, k))
+            self._term((t, s, 0, MODE[mode], 1), k)
 
 
 def encode(instance: Instance) -> Encoded:  # noqa: C901 - one branch per family
@@ -240,13 +250,13 @@ def _arrays(
     fa: list[tuple[int, int, int, int, int, list[int]]],
 ) -> Encoded:
     i64 = np.int64
-    terms = b.terms
+    terms = list(b.terms)  # keys in id order
     term_t = np.array([x[0] for x in terms], dtype=i64)
     term_s = np.array([x[1] for x in terms], dtype=i64)
     term_brk = np.array([x[4] for x in terms], dtype=i64)
     # a game term lives in its cell; a break term in (t, s) and (t, s - 1)
     cells: list[list[int]] = [[] for _ in range(n * R)]
-    for k, (t, s, _mask, _mode, brk, _c) in enumerate(terms):
+    for k, (t, s, _mask, _mode, brk) in enumerate(terms):
         cells[t * R + s].append(k)
         if brk:
             cells[t * R + s - 1].append(k)
@@ -283,7 +293,8 @@ def _arrays(
         term_mask=np.array([x[2] for x in terms], dtype=i64),
         term_mode=np.array([x[3] for x in terms], dtype=i64),
         term_brk=term_brk,
-        term_con=np.array([x[5] for x in terms], dtype=i64),
+        term_ptr=np.concatenate([[0], np.cumsum([len(c) for c in b.term_cons])]).astype(i64),
+        term_cons=np.array([k for c in b.term_cons for k in c], dtype=i64),
         cell_ptr=cell_ptr,
         cell_terms=cell_terms,
         se_i=np.array([x[0] for x in se], dtype=i64),

@@ -106,7 +106,8 @@ def evaluate(
     term_mask,
     term_mode,
     term_brk,
-    term_con,
+    term_ptr,
+    term_cons,
     cell_ptr,
     cell_terms,
     se_i,
@@ -135,7 +136,8 @@ def evaluate(
     for k in range(term_t.shape[0]):
         v = _term_value(S, term_t[k], term_s[k], term_mask[k], term_mode[k], term_brk[k])
         term_val[k] = v
-        con_count[term_con[k]] += v
+        for p in range(term_ptr[k], term_ptr[k + 1]):
+            con_count[term_cons[p]] += v
     hard = 0
     soft = 0
     for c in range(con_lo.shape[0]):
@@ -174,7 +176,8 @@ def anneal(
     term_mask,
     term_mode,
     term_brk,
-    term_con,
+    term_ptr,
+    term_cons,
     cell_ptr,
     cell_terms,
     se_i,
@@ -284,13 +287,14 @@ def anneal(
                     log_term[nt] = k
                     nt += 1
                     term_val[k] = v
-                    cc = term_con[k]
-                    con_count[cc] += 2 * v - 1
-                    if stamps[o_con + cc] != stamp:
-                        stamps[o_con + cc] = stamp
-                        log_con[ncon] = cc
-                        log_con_dev[ncon] = con_dev[cc]
-                        ncon += 1
+                    for pc in range(term_ptr[k], term_ptr[k + 1]):
+                        cc = term_cons[pc]
+                        con_count[cc] += 2 * v - 1
+                        if stamps[o_con + cc] != stamp:
+                            stamps[o_con + cc] = stamp
+                            log_con[ncon] = cc
+                            log_con_dev[ncon] = con_dev[cc]
+                            ncon += 1
         for q in range(ncon):
             cc = log_con[q]
             d = _range_dev(con_count[cc], con_lo[cc], con_hi[cc])
@@ -374,7 +378,8 @@ def anneal(
             for q in range(nt):
                 k = log_term[q]
                 v = term_val[k]
-                con_count[term_con[k]] -= 2 * v - 1
+                for pc in range(term_ptr[k], term_ptr[k + 1]):
+                    con_count[term_cons[pc]] -= 2 * v - 1
                 term_val[k] = 1 - v
             for q in range(ncon):
                 con_dev[log_con[q]] = log_con_dev[q]
