@@ -200,7 +200,7 @@ def encode(instance: Instance) -> Encoded:  # noqa: C901 - one branch per family
                     for s in range(s0, s0 + c.intp):
                         b.game(k, i, s, t2, c.mode1)
         elif isinstance(c, CA4):
-            t1 = [ix[x] for x in c.teams1]
+            t1 = sorted({ix[x] for x in c.teams1})  # a set, as the validator's
             t2 = [ix[x] for x in c.teams2]
             slots = sorted(set(c.slots))
             groups = [slots] if c.mode2 == "GLOBAL" else [[s] for s in slots]
@@ -221,12 +221,13 @@ def encode(instance: Instance) -> Encoded:  # noqa: C901 - one branch per family
                     b.brk(k, t, s, c.mode2)
         elif isinstance(c, BR2):
             k = b.count(0, c.intp, w, c.hard, c.type, c.id)
-            for t in (ix[x] for x in c.teams):
+            for t in sorted({ix[x] for x in c.teams}):  # each team once, as the validator's
                 for s in sorted(set(c.slots)):
                     b.brk(k, t, s, "HA")
         elif isinstance(c, SE1):
             for i, j in combinations(sorted(ix[x] for x in c.teams), 2):
-                se.append((i, j, c.min, w, int(c.hard)))
+                if i != j:  # a team listed twice is no pair (repeated pairs count twice, as validated)
+                    se.append((i, j, c.min, w, int(c.hard)))
         elif isinstance(c, FA2):
             slots = sorted(set(c.slots))
             for i, j in combinations([ix[x] for x in c.teams], 2):

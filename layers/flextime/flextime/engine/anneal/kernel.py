@@ -73,6 +73,8 @@ def _se_dev(S, i, j, mn):
             else:
                 s2 = s
                 break
+    if s2 < 0:
+        return 0  # not a pair that meets twice (the encoder makes none)
     between = s2 - s1 - 1
     return mn - between if between < mn else 0
 

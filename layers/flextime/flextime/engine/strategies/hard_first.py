@@ -264,7 +264,12 @@ def run(  # noqa: C901 - the phases in order
         from flextime.engine.strategies import patterns
 
         if patterns.applies(instance):
-            share = float(plan.get("pattern_fraction", plan.get("feasible_fraction", 0.6)))
+            share = float(plan.get("feasible_fraction", 0.6))
+            if plan.get("anneal_fraction", 0.0):
+                from flextime.engine.strategies import anneal
+
+                if not anneal.applies(instance):  # the annealer takes over after pattern_fraction
+                    share = float(plan.get("pattern_fraction", share))
             until = max(min(feasible_until, params.time_limit_s * share), session.elapsed() + 1)
             games = patterns.find_schedule(session, instance, until, plan, stats, hard)
         session.notes.append(f"hard_first: patterns {stats}")
