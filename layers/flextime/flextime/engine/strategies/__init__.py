@@ -73,15 +73,16 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
         )
         reasons.append(
             "when every rule is an ITC2021 family and travel is not in the objective: simulated "
-            "annealing outside CP-SAT (TTSA moves, incremental rule costs, one chain per worker) for "
-            "80% of the time after the first schedule (millions of moves where an LNS step makes "
-            "one), 20% where pattern restarts apply (there the patterns decide the cost), then LNS; "
+            "annealing outside CP-SAT (TTSA moves, incremental rule costs, one chain per worker) and "
+            "LNS in segments of 15% of the improvement time, each next segment to the one that "
+            "gained more in its last (20% annealing first, then pattern restarts, where those apply); "
             "if the pattern search finds no schedule by 50% of the time, annealing on the hard rules "
             "until 80%"
         )
         params.update(
             {
-                "anneal_fraction": 0.8,
+                "anneal": True,
+                "anneal_segment_fraction": 0.15,
                 "anneal_fraction_patterns": 0.2,
                 "pattern_fraction": 0.5,
                 "exact_fraction": 0.04,

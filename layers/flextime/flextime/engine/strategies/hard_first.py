@@ -16,6 +16,7 @@ If step 1 finds nothing in its budget, the full model is searched directly for t
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -144,29 +145,19 @@ def improve(
     pattern set, then opponents): each restart gets ``pattern_restart_fraction`` of the remaining
     time, LNS runs until ``stall_steps`` steps in a row did not improve."""
     last: Status = "FEASIBLE"
-    # annealing first (where the rules are ITC2021 families): less of the time where the home/away
-    # patterns decide most of the cost (pattern restarts do better there)
-    fraction = float(plan.get("anneal_fraction_patterns" if restarts else "anneal_fraction", 0.0))
-    if fraction > 0 and built.model.has_objective():
+    annealing = False
+    if plan.get("anneal", False) and built.model.has_objective():
         from flextime.engine.strategies import anneal
 
-        if not anneal.applies(built.instance):
-            sa: dict[str, Any] = {}
-            anneal.improve(
-                session,
-                built,
-                fraction * session.remaining(),
-                seed=session.params.seed,
-                stats=sa,
-                cycle_seconds=float(plan.get("anneal_cycle_seconds", 30.0)),
-                oscillate=float(plan.get("anneal_oscillate", 0.1)),
-                chains=int(plan.get("anneal_chains", min(session.params.workers, os.cpu_count() or 1))),
-            )
-            session.notes += [f"{k}={v}" for k, v in sa.items()]
+        annealing = not anneal.applies(built.instance)
+    if annealing and restarts:
+        # the home/away patterns decide most of the cost: a short annealing run, then pattern
+        # restarts and LNS (which do better there)
+        _anneal(session, built, plan, float(plan.get("anneal_fraction_patterns", 0.2)) * session.remaining())
     if plan.get("improve", "lns") == "lns":
         stats: dict[str, Any] = {}
 
-        def run_lns(seed: int, stall_steps: int = 0) -> None:
+        def run_lns(seed: int, stall_steps: int = 0, until: float | None = None) -> None:
             lns.improve(
                 session,
                 built,
@@ -177,6 +168,7 @@ def improve(
                 kinds=tuple(plan.get("lns_kinds", lns.KINDS)),
                 subsolvers=plan.get("step_subsolvers", None),
                 stall_steps=stall_steps,
+                until=until,
             )
 
         if restarts:
@@ -207,6 +199,8 @@ def improve(
                 again = isinstance(outcome, dict) and "no pattern set" not in outcome["trace"][-1:]
                 run_lns(session.params.seed + len(trace), int(plan.get("stall_steps", 8)) if again else 0)
             stats["pattern_restarts"] = trace
+        elif annealing:
+            _alternate(session, built, plan, run_lns)
         else:
             run_lns(session.params.seed)
         session.notes += [f"{k}={v}" for k, v in stats.items()]
@@ -221,6 +215,57 @@ def improve(
     if last != "INFEASIBLE":
         session.raise_bound(solver)
     return last
+
+
+def _anneal(session: Session, built: BuiltModel, plan: StrategyPlan, seconds: float, seed: int = 0) -> None:
+    """One annealing run of ``seconds`` from the incumbent (:func:`anneal.improve`), noted."""
+    from flextime.engine.strategies import anneal
+
+    sa: dict[str, Any] = {}
+    anneal.improve(
+        session,
+        built,
+        seconds,
+        seed=session.params.seed + seed,
+        stats=sa,
+        cycle_seconds=float(plan.get("anneal_cycle_seconds", 30.0)),
+        oscillate=float(plan.get("anneal_oscillate", 0.1)),
+        chains=int(plan.get("anneal_chains", min(session.params.workers, os.cpu_count() or 1))),
+    )
+    keep = ("anneal_from", "anneal_to", "anneal_moves", "anneal_kept", "anneal_skipped", "anneal_start")
+    session.notes.append("anneal " + json.dumps({k: v for k, v in sa.items() if k in keep}))
+
+
+def _alternate(session: Session, built: BuiltModel, plan: StrategyPlan, run_lns: Callable[..., None]) -> None:
+    """Annealing and LNS in segments of ``anneal_segment_fraction`` of the improvement time: first
+    one of each, then the one whose last segment gained more (both nothing: the other one). On
+    Early_1, 8 and 13 the annealer gains most; on Early_2 LNS did better than annealing."""
+    assert session.best is not None
+    seg = max(5.0, float(plan.get("anneal_segment_fraction", 0.15)) * session.remaining())
+    gains: dict[str, int] = {}
+    history: list[str] = []
+    last = ""
+    while session.remaining() > 0.5:
+        if "anneal" not in gains:
+            kind = "anneal"
+        elif "lns" not in gains:
+            kind = "lns"
+        elif gains["anneal"] == gains["lns"] == 0:
+            kind = "lns" if last == "anneal" else "anneal"
+        else:
+            kind = "anneal" if gains["anneal"] >= gains["lns"] else "lns"
+        before = session.best.objective
+        seconds = min(seg, session.remaining())
+        if kind == "anneal":
+            _anneal(session, built, plan, seconds, seed=len(history))
+        else:
+            run_lns(session.params.seed + len(history), until=session.elapsed() + seconds)
+        gains[kind] = before - session.best.objective
+        history.append(f"{kind}:{before}->{session.best.objective}")
+        last = kind
+        if session.best.objective <= (session.bound or 0):
+            break
+    session.notes.append(f"hard_first: anneal/LNS segments {history}")
 
 
 def exact_budget(plan: StrategyPlan, time_limit_s: float) -> float:
@@ -265,7 +310,7 @@ def run(  # noqa: C901 - the phases in order
 
         if patterns.applies(instance):
             share = float(plan.get("feasible_fraction", 0.6))
-            if plan.get("anneal_fraction", 0.0):
+            if plan.get("anneal", False):
                 from flextime.engine.strategies import anneal
 
                 if not anneal.applies(instance):  # the annealer takes over after pattern_fraction
@@ -284,7 +329,7 @@ def run(  # noqa: C901 - the phases in order
             status = "FEASIBLE"
     built = full.result()
     session.build_seconds += full.seconds
-    if games is None and status == "UNKNOWN" and plan.get("anneal_fraction", 0.0):
+    if games is None and status == "UNKNOWN" and plan.get("anneal", False):
         from flextime.engine.strategies import anneal
 
         left = feasible_until - session.elapsed()

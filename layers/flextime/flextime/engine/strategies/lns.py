@@ -88,9 +88,11 @@ def improve(
     stats: dict[str, Any] | None = None,
     stall_steps: int = 0,
     subsolvers: list[str] | None = None,
+    until: float | None = None,
 ) -> None:
     """Large-neighbourhood search from ``session.best`` until the session's time is up (or, with
-    ``stall_steps`` > 0, until that many steps in a row did not improve)."""
+    ``stall_steps`` > 0, until that many steps in a row did not improve; with ``until``, no step
+    starts after that many seconds of the session)."""
     if session.best is None or not built.model.has_objective():
         return
     rng = random.Random(seed)
@@ -109,6 +111,8 @@ def improve(
     score = dict.fromkeys(kinds, 0.5)
     session.bound = max(0.0, session.bound or 0.0)  # every objective term is non-negative
     while session.remaining() > 0.3 and session.best.objective > session.bound:
+        if until is not None and session.elapsed() >= until:
+            break
         kind = rng.choices(kinds, weights=[score[k] for k in kinds])[0]
         k = size[kind]
         free_slots, free_teams = _neighbourhood(kind, k, built, rng)
