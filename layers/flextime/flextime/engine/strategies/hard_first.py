@@ -169,6 +169,8 @@ def improve(
                 subsolvers=plan.get("step_subsolvers", None),
                 stall_steps=stall_steps,
                 until=until,
+                # neighbourhood sizes carry over from the last call (they adapt step by step)
+                sizes=stats.get("lns_final_sizes"),
             )
 
         if restarts:
