@@ -242,6 +242,13 @@ def encode(instance: Instance) -> Encoded:  # noqa: C901 - one branch per family
     return _arrays(b, n, R, phased, se, fa)
 
 
+def _csr(groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(ptr, flat): group g's items are ``flat[ptr[g]:ptr[g + 1]]``."""
+    ptr = np.zeros(len(groups) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(g) for g in groups])
+    return ptr, np.array([x for g in groups for x in g], dtype=np.int64)
+
+
 def _arrays(
     b: _Builder,
     n: int,
@@ -261,21 +268,18 @@ def _arrays(
         cells[t * R + s].append(k)
         if brk:
             cells[t * R + s - 1].append(k)
-    cell_ptr = np.zeros(n * R + 1, dtype=i64)
-    cell_ptr[1:] = np.cumsum([len(c) for c in cells])
-    cell_terms = np.array([k for c in cells for k in c], dtype=i64)
+    cell_ptr, cell_terms = _csr(cells)
     pairs: list[list[int]] = [[] for _ in range(n * n)]
     for e, (i, j, *_rest) in enumerate(se):
         pairs[i * n + j].append(e)
         pairs[j * n + i].append(e)
-    pair_ptr = np.zeros(n * n + 1, dtype=i64)
-    pair_ptr[1:] = np.cumsum([len(p) for p in pairs])
+    pair_ptr, pair_se = _csr(pairs)
     by_team: list[list[int]] = [[] for _ in range(n)]
     for e, entry in enumerate(fa):
         by_team[entry[0]].append(e)
         by_team[entry[1]].append(e)
-    team_ptr = np.zeros(n + 1, dtype=i64)
-    team_ptr[1:] = np.cumsum([len(p) for p in by_team])
+    team_ptr, team_fa = _csr(by_team)
+    term_ptr, term_cons = _csr(b.term_cons)
     fa_slots = np.zeros((max(1, len(fa)), R), dtype=i64)
     for e, entry in enumerate(fa):
         fa_slots[e, entry[5]] = 1
@@ -294,8 +298,8 @@ def _arrays(
         term_mask=np.array([x[2] for x in terms], dtype=i64),
         term_mode=np.array([x[3] for x in terms], dtype=i64),
         term_brk=term_brk,
-        term_ptr=np.concatenate([[0], np.cumsum([len(c) for c in b.term_cons])]).astype(i64),
-        term_cons=np.array([k for c in b.term_cons for k in c], dtype=i64),
+        term_ptr=term_ptr,
+        term_cons=term_cons,
         cell_ptr=cell_ptr,
         cell_terms=cell_terms,
         se_i=np.array([x[0] for x in se], dtype=i64),
@@ -304,7 +308,7 @@ def _arrays(
         se_w=np.array([x[3] for x in se], dtype=i64),
         se_hard=np.array([x[4] for x in se], dtype=i64),
         pair_ptr=pair_ptr,
-        pair_se=np.array([e for p in pairs for e in p], dtype=i64),
+        pair_se=pair_se,
         fa_i=np.array([x[0] for x in fa], dtype=i64),
         fa_j=np.array([x[1] for x in fa], dtype=i64),
         fa_intp=np.array([x[2] for x in fa], dtype=i64),
@@ -312,5 +316,5 @@ def _arrays(
         fa_hard=np.array([x[4] for x in fa], dtype=i64),
         fa_slots=fa_slots,
         team_ptr=team_ptr,
-        team_fa=np.array([e for p in by_team for e in p], dtype=i64),
+        team_fa=team_fa,
     )

@@ -74,15 +74,7 @@ class State:
 
     def reset(self, S: np.ndarray) -> None:
         self.S[:, :] = S
-        hard, soft = kernel.evaluate(  # type: ignore[call-arg]
-            self.S,
-            *self.enc.kernel_args(),
-            self.term_val,
-            self.con_count,
-            self.con_dev,
-            self.se_dev,
-            self.fa_dev,
-        )
+        hard, soft = kernel.evaluate(self.S, *self.enc.kernel_args(), *self._running())
         st = self.state
         self._reweigh()
         st[kernel.ST_HARD] = hard
@@ -96,6 +88,10 @@ class State:
             st[kernel.ST_BEST_HARD_SOFT] = soft
             self.best_hard_S[:, :] = self.S
             self.best_S[:, :] = self.S
+
+    def _running(self) -> tuple[np.ndarray, ...]:
+        """The running arrays, in the order the kernel takes them after the encoded ones."""
+        return (self.term_val, self.con_count, self.con_dev, self.se_dev, self.fa_dev)
 
     def _reweigh(self) -> None:
         e = self.enc
@@ -131,11 +127,7 @@ class State:
         kernel.anneal(  # type: ignore[call-arg]
             self.S,
             *self.enc.kernel_args(),
-            self.term_val,
-            self.con_count,
-            self.con_dev,
-            self.se_dev,
-            self.fa_dev,
+            *self._running(),
             self.con_hw,
             self.stamps,
             self.state,
