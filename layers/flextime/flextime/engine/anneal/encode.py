@@ -280,6 +280,9 @@ def _arrays(
         by_team[entry[1]].append(e)
     team_ptr, team_fa = _csr(by_team)
     term_ptr, term_cons = _csr(b.term_cons)
+    # the five integer columns (i, j, bound, weight, hard) of the SE1 and FA2 pair entries
+    se_cols = [np.array([x[c] for x in se], dtype=i64) for c in range(5)]
+    fa_cols = [np.array([x[c] for x in fa], dtype=i64) for c in range(5)]
     fa_slots = np.zeros((max(1, len(fa)), R), dtype=i64)
     for e, entry in enumerate(fa):
         fa_slots[e, entry[5]] = 1
@@ -302,18 +305,18 @@ def _arrays(
         term_cons=term_cons,
         cell_ptr=cell_ptr,
         cell_terms=cell_terms,
-        se_i=np.array([x[0] for x in se], dtype=i64),
-        se_j=np.array([x[1] for x in se], dtype=i64),
-        se_min=np.array([x[2] for x in se], dtype=i64),
-        se_w=np.array([x[3] for x in se], dtype=i64),
-        se_hard=np.array([x[4] for x in se], dtype=i64),
+        se_i=se_cols[0],
+        se_j=se_cols[1],
+        se_min=se_cols[2],
+        se_w=se_cols[3],
+        se_hard=se_cols[4],
         pair_ptr=pair_ptr,
         pair_se=pair_se,
-        fa_i=np.array([x[0] for x in fa], dtype=i64),
-        fa_j=np.array([x[1] for x in fa], dtype=i64),
-        fa_intp=np.array([x[2] for x in fa], dtype=i64),
-        fa_w=np.array([x[3] for x in fa], dtype=i64),
-        fa_hard=np.array([x[4] for x in fa], dtype=i64),
+        fa_i=fa_cols[0],
+        fa_j=fa_cols[1],
+        fa_intp=fa_cols[2],
+        fa_w=fa_cols[3],
+        fa_hard=fa_cols[4],
         fa_slots=fa_slots,
         team_ptr=team_ptr,
         team_fa=team_fa,

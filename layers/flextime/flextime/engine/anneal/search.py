@@ -70,23 +70,27 @@ class State:
         self.state = np.zeros(kernel.STATE_I, dtype=np.int64)
         self.best_S = self.S.copy()
         self.best_hard_S = self.S.copy()
-        self.reset(self.S)
+        self._evaluate()
+        st = self.state
+        st[kernel.ST_BEST_SOFT] = st[kernel.ST_SOFT] if st[kernel.ST_HARD] == 0 else -1
+        st[kernel.ST_BEST_HARD] = st[kernel.ST_HARD]
+        st[kernel.ST_BEST_HARD_SOFT] = st[kernel.ST_SOFT]
+
+    def _evaluate(self) -> None:
+        """Recount every running array, the totals and the weighted hard total for ``self.S``."""
+        hard, soft = kernel.evaluate(self.S, *self.enc.kernel_args(), *self._running())
+        self.state[kernel.ST_HARD] = hard
+        self.state[kernel.ST_SOFT] = soft
+        self._reweigh()
 
     def reset(self, S: np.ndarray) -> None:
+        """Continue from ``S`` (the best schedules so far are kept; a better feasible one is noted)."""
         self.S[:, :] = S
-        hard, soft = kernel.evaluate(self.S, *self.enc.kernel_args(), *self._running())
+        self._evaluate()
         st = self.state
-        self._reweigh()
-        st[kernel.ST_HARD] = hard
-        st[kernel.ST_SOFT] = soft
+        hard, soft = st[kernel.ST_HARD], st[kernel.ST_SOFT]
         if hard == 0 and (st[kernel.ST_BEST_SOFT] < 0 or soft < st[kernel.ST_BEST_SOFT]):
             st[kernel.ST_BEST_SOFT] = soft
-            self.best_S[:, :] = self.S
-        if st[kernel.ST_TRIED] == 0 and st[kernel.ST_ACCEPTED] == 0 and st[kernel.ST_STAMP] == 0:
-            st[kernel.ST_BEST_SOFT] = soft if hard == 0 else -1
-            st[kernel.ST_BEST_HARD] = hard
-            st[kernel.ST_BEST_HARD_SOFT] = soft
-            self.best_hard_S[:, :] = self.S
             self.best_S[:, :] = self.S
 
     def _running(self) -> tuple[np.ndarray, ...]:
