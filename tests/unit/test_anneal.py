@@ -54,6 +54,62 @@ def _is_double_round_robin(S: np.ndarray) -> bool:
     return True
 
 
+def _phases_kept(S: np.ndarray) -> bool:
+    """Every pair meets once in each half."""
+    n, R = S.shape
+    half = R // 2
+    return all(
+        sorted(abs(int(v)) - 1 for v in S[t, h * half : (h + 1) * half]) == [o for o in range(n) if o != t]
+        for t in range(n)
+        for h in (0, 1)
+    )
+
+
+def test_phased_partial_team_swap_keeps_the_phases_and_one_home_game_per_pair() -> None:
+    # Given random phased double round robins of 6 to 20 teams
+    for n in (6, 10, 18, 20):
+        search.ttsa.seed_rng(n)
+        S = search.ttsa.random_schedule(n)
+        R = S.shape[1]
+        ct = np.empty(4 * n * R, dtype=np.int64)
+        cr = np.empty(4 * n * R, dtype=np.int64)
+        work = (np.zeros(max(n, R), dtype=np.int8), np.empty(2 * n + 1, dtype=np.int64))
+        rounds, homes = np.empty(R, dtype=np.int64), np.empty(n, dtype=np.int64)
+        rng = np.random.default_rng(n)
+        changed_any = 0
+        for _ in range(400):
+            a, b, c = (int(x) for x in (rng.integers(n), rng.integers(n), rng.integers(R)))
+            before = S.copy()
+            # When teams a and b swap their games in round c (and the chain of its half)
+            nc = kernel._partial_swap_teams_phased(S, a, b, c, R // 2, ct, cr, *work, rounds, homes)
+            # Then S is a double round robin with every pair once per half
+            assert _is_double_round_robin(S) and _phases_kept(S)
+            # and the recorded cells are exactly the changed ones, each once
+            cells = list(zip(ct[:nc].tolist(), cr[:nc].tolist(), strict=True))
+            assert len(cells) == len(set(cells))
+            assert set(cells) == {(int(t), int(r)) for t, r in zip(*np.nonzero(before != S), strict=True)}
+            changed_any += nc > 0
+        assert changed_any > 200
+
+
+def test_without_the_crossing_move_a_phased_instance_stays_phased(benchmarks: Path) -> None:
+    # Given Early_1 (phased) and every move but TTSA's crossing partial team swap (move 5)
+    enc = encode(_instance(benchmarks, "Early_1"))
+    st = search.State(enc, search.random_start(enc, 5))
+    search.ttsa.seed_rng(5)
+    weights = np.array((*search.MOVE_WEIGHTS[:5], 0.0))
+    weights[4] = 0.3
+    cdf = np.cumsum(weights) / weights.sum()
+    phased = np.array([f == "phased" for f in enc.con_family])
+    for T in (50.0, 5.0, 0.5):
+        # When it anneals hot, warm and cold
+        st.run(T, 1.0, 1.0, 5000, cdf)
+        # Then every pair still meets once per half and no "phased" count is off
+        assert _phases_kept(st.S)
+        assert not st.con_dev[phased].any()
+    assert st.state[kernel.ST_ACCEPTED] > 0
+
+
 @pytest.mark.parametrize("name", INSTANCES)
 def test_encoded_costs_are_the_validators_on_random_schedules(benchmarks: Path, name: str) -> None:
     # Given an ITC2021 instance and three random double round robins (each pair once per half)

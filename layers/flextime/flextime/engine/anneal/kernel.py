@@ -4,8 +4,11 @@
 The timetable is the TTSA representation (:mod:`flextime.travel.ttsa`: ``S[t, r] = +(o + 1)``
 when t hosts o, ``-(o + 1)`` when it plays at o) and the moves are its five neighbourhoods (swap
 homes, swap rounds, swap teams, partial swap rounds, partial swap teams), which keep ``S`` a double
-round robin. For phased formats, round swaps stay inside a half; partial team swaps may move a
-meeting across halves, which the hard "phased" counts then charge.
+round robin. For phased formats round swaps stay inside a half, and move 4 is the phased variant of
+the partial team swap (:func:`_partial_swap_teams_phased`: the chain of rounds stays in one half,
+then the venues of the pairs it changed are repaired in the other half), so moves 0-4 keep the
+phases; move 5 is TTSA's own partial team swap, whose chain may move a meeting across the halves,
+which the hard "phased" counts then charge (a way through infeasible space the caller weighs in).
 
 A move records the cells it changed; only the terms of those cells are re-tested (each once, by a
 stamp), the counts of their constraints updated and their deviations re-read; SE1 pairs of the old
@@ -23,13 +26,75 @@ import math
 
 import numpy as np
 
-from flextime.travel.ttsa import _apply, _opp, njit
+from flextime.travel.ttsa import _apply, _opp, _record2, _swapped, njit
 
 # int state: cur_hard, cur_soft, best_soft (-1: none), best_hard, best_hard_soft, tried, accepted,
 # stamp, cur_hard_weighted (hard deviations times their current weights ``con_hw``)
 ST_HARD, ST_SOFT, ST_BEST_SOFT, ST_BEST_HARD, ST_BEST_HARD_SOFT = 0, 1, 2, 3, 4
 ST_TRIED, ST_ACCEPTED, ST_STAMP, ST_HARDW = 5, 6, 7, 8
 STATE_I = 9
+
+
+@njit(cache=True, nogil=True)
+def _partial_swap_teams_phased(S, a, b, c, half, ct, cr, inset, where, rounds, homes):
+    """Partial swap teams inside the half of round ``c``: teams ``a`` and ``b`` exchange their games
+    (venue included) in ``c`` and in every round of that half the exchange forces (``a``'s new
+    opponent in ``c`` was met elsewhere in the half: exchange there too, until ``a`` gets back the
+    opponent it gave away). Each pair still meets once per half. A pair of ``a`` or ``b`` whose two
+    meetings now have the same host gets the venue of its meeting in the other half flipped, so
+    every team hosts every other once. Records the changed cells (each once); 0 if nothing
+    applies."""
+    n = S.shape[0]
+    if a == b or _opp(S[a, c]) == b:
+        return 0
+    lo = (c // half) * half
+    other = half - lo  # first round of the other half
+    # only where a and b meet everyone once in this half (a crossing move, if the caller mixes one
+    # in, may have broken that): otherwise the chain is not defined
+    ma = 0
+    mb = 0
+    for r in range(lo, lo + half):
+        ma |= 1 << _opp(S[a, r])
+        mb |= 1 << _opp(S[b, r])
+    full = (1 << n) - 1
+    if ma != full ^ (1 << a) or mb != full ^ (1 << b):
+        return 0
+    for r in range(lo, lo + half):
+        where[_opp(S[a, r])] = r
+        inset[r] = 0
+    nr = 0
+    cur = c
+    first = _opp(S[a, c])
+    while True:
+        rounds[nr] = cur
+        nr += 1
+        inset[cur] = 1
+        tmp = S[a, cur]
+        S[a, cur] = S[b, cur]
+        S[b, cur] = tmp
+        got = _opp(S[a, cur])
+        if got == first:
+            break
+        nxt = where[got]
+        if inset[nxt] == 1:
+            break
+        cur = nxt
+    nc = 0
+    for q in range(nr):
+        nc = _swapped(S, a, b, rounds[q], ct, cr, nc)
+    for t in (a, b):
+        for x in range(n):
+            homes[x] = 0
+        for r in range(2 * half):
+            if S[t, r] > 0:
+                homes[S[t, r] - 1] += 1
+        for r in range(other, other + half):
+            x = _opp(S[t, r])
+            if homes[x] != 1:
+                S[t, r] = -S[t, r]
+                S[x, r] = -S[x, r]
+                nc = _record2(ct, cr, nc, t, r, x, r)
+    return nc
 
 
 @njit(cache=True, nogil=True)
@@ -234,6 +299,7 @@ def anneal(
     cr = np.empty(4 * n * R, dtype=np.int64)
     inset = np.zeros(max(n, R), dtype=np.int8)
     stack = np.empty(2 * n + 1, dtype=np.int64)
+    homes = np.empty(n, dtype=np.int64)
     rounds = np.empty(R, dtype=np.int64)
     log_term = np.empty(max(1, n_terms), dtype=np.int64)
     log_con = np.empty(max(1, n_con), dtype=np.int64)
@@ -264,7 +330,12 @@ def anneal(
             b = np.random.randint(0, R)
             if phased:
                 c = (b // half) * half + np.random.randint(0, half)
-        nc = _apply(S, move, a, b, c, ct, cr, inset, stack, rounds)
+        if phased and move == 4:
+            nc = _partial_swap_teams_phased(S, a, b, c, half, ct, cr, inset, stack, rounds, homes)
+        elif move == 5:  # TTSA's partial team swap (phased: its chain may cross the halves)
+            nc = _apply(S, 4, a, b, c, ct, cr, inset, stack, rounds)
+        else:
+            nc = _apply(S, move, a, b, c, ct, cr, inset, stack, rounds)
         if nc == 0:
             continue
         state[ST_TRIED] += 1
