@@ -7,6 +7,8 @@ import csv
 import json
 
 from flextime.bench.itc2021 import run_itc2021_bench
+from flextime.formats.robinx import read_instance, read_solution, solution_objective
+from flextime.validate import validate
 
 
 def test_bench_row_records_plan_and_notes_and_a_rerun_skips_it(benchmarks, tmp_path):
@@ -22,6 +24,12 @@ def test_bench_row_records_plan_and_notes_and_a_rerun_skips_it(benchmarks, tmp_p
     assert json.loads(row["plan"])["name"] == row["strategy"]
     assert isinstance(json.loads(row["notes"]), list)
     assert "notes" not in (tmp_path / "itc2021.md").read_text(encoding="utf-8").splitlines()[0]
+    # and the schedule is kept as a RobinX solution that the validator scores as the row says
+    path = tmp_path / "solutions" / "ITC2021_Test1.xml"
+    instance = read_instance(benchmarks / "itc2021" / "instances" / "ITC2021_Test1.xml")
+    report = validate(instance, read_solution(path))
+    assert report.feasible and str(report.objective) == row["objective"]
+    assert solution_objective(path) == (0, report.objective)
     # And a second run with the same instance solves nothing again
     again = run_itc2021_bench(["Test1"], time_limit=3, out_dir=tmp_path, on_row=solved.append)
     assert len(again) == 1 and len(solved) == 1

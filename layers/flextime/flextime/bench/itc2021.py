@@ -76,10 +76,18 @@ def read_rows(csv_path: Path) -> list[dict[str, Any]]:
 
 
 def solve_one(
-    name: str, *, time_limit: float, workers: int, seed: int, on_progress: Any = None
+    name: str,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    on_progress: Any = None,
+    solutions_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Solve one instance (selected strategy) and re-score it with the validator."""
-    from flextime.formats.robinx import read_instance
+    """Solve one instance (selected strategy) and re-score it with the validator; the schedule (if
+    any) is written to ``solutions_dir/<instance>.xml`` as a RobinX solution with the validator's
+    objective and infeasibility (a start for experiments, or a comparison between runs)."""
+    from flextime.formats.robinx import read_instance, write_solution
     from flextime.solving import solve_and_check
 
     full = canonical(name)
@@ -89,6 +97,16 @@ def solve_one(
     result, report = outcome.result, outcome.report
     best = best_known().get(full)
     objective = report.objective if report is not None and report.feasible else None
+    if solutions_dir is not None and result.schedule is not None and report is not None:
+        solutions_dir.mkdir(parents=True, exist_ok=True)
+        write_solution(
+            result.schedule,
+            solutions_dir / f"{full}.xml",
+            instance_name=full,
+            objective=report.objective,
+            infeasibility=report.infeasibility,
+            solution_name=f"flextime {result.strategy} {time_limit:g}s seed {seed}",
+        )
     fmt = instance.format
     return {
         "instance": full.removeprefix("ITC2021_"),
@@ -126,7 +144,8 @@ def run_itc2021_bench(
     progress: Callable[[str], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Solve the instances not yet in ``out_dir/itc2021.csv``; rewrite CSV, markdown and PNG after
-    each instance. Returns every row (old and new), in the order of ``instances`` then the rest."""
+    each instance (schedules in ``out_dir/solutions``). Returns every row (old and new), in the
+    order of ``instances`` then the rest."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = out_dir / f"{STEM}.csv"
     rows = read_rows(csv_path)
@@ -135,7 +154,14 @@ def run_itc2021_bench(
         if canonical(name) in done:
             continue
         on_progress = progress(canonical(name).removeprefix("ITC2021_")) if progress else None
-        row = solve_one(name, time_limit=time_limit, workers=workers, seed=seed, on_progress=on_progress)
+        row = solve_one(
+            name,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            on_progress=on_progress,
+            solutions_dir=out_dir / "solutions",
+        )
         rows.append(row)
         done.add(canonical(name))
         write_outputs(rows, out_dir)
