@@ -173,6 +173,35 @@ def _swapped(S, a, b, r, ct, cr, nc):
 
 
 @njit(cache=True, nogil=True)
+def swap_chain(S, a, b, c, where, signed, inset, rounds):
+    """The chain of partial swap teams: teams ``a`` and ``b`` exchange their games of round ``c``,
+    then of the round where ``a`` already met its new opponent, and so on until ``a`` gets back the
+    game it gave away. ``where`` maps what ``a`` met to the round: the signed cell value + n
+    (``signed``, TTSA's double round robin) or the opponent (one half of a phased schedule);
+    ``inset`` marks the rounds taken (cleared by the caller). The rounds go to ``rounds``; returns
+    how many. The opponents' cells are not updated (see :func:`_swapped`)."""
+    n = S.shape[0]
+    nr = 0
+    cur = c
+    first = S[a, c] if signed else _opp(S[a, c])
+    while True:
+        rounds[nr] = cur
+        nr += 1
+        inset[cur] = 1
+        tmp = S[a, cur]
+        S[a, cur] = S[b, cur]
+        S[b, cur] = tmp
+        got = S[a, cur] if signed else _opp(S[a, cur])
+        if got == first:
+            break
+        nxt = where[got + n] if signed else where[got]
+        if nxt < 0 or inset[nxt] == 1:
+            break
+        cur = nxt
+    return nr
+
+
+@njit(cache=True, nogil=True)
 def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
     """:func:`apply_move` with caller-owned work arrays (no allocation in the annealing loop).
 
@@ -253,23 +282,7 @@ def _apply(S, move, a, b, c, ct, cr, inset, stack, rounds):
         for r in range(R):
             stack[S[a, r] + n] = r
             inset[r] = 0
-        nr = 0
-        cur = c
-        first = S[a, c]
-        while True:
-            rounds[nr] = cur
-            nr += 1
-            inset[cur] = 1
-            tmp = S[a, cur]
-            S[a, cur] = S[b, cur]
-            S[b, cur] = tmp
-            got = S[a, cur]
-            if got == first:
-                break
-            nxt = stack[got + n]
-            if nxt < 0 or inset[nxt] == 1:
-                break
-            cur = nxt
+        nr = swap_chain(S, a, b, c, stack, True, inset, rounds)
         for q in range(nr):
             r = rounds[q]
             nc = _swapped(S, a, b, r, ct, cr, nc)

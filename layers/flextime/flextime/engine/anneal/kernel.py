@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from flextime.travel.ttsa import _apply, _opp, _record2, _swapped, njit
+from flextime.travel.ttsa import _apply, _opp, _record2, _swapped, njit, swap_chain
 
 # int state: cur_hard, cur_soft, best_soft (-1: none), best_hard, best_hard_soft, tried, accepted,
 # stamp, cur_hard_weighted (hard deviations times their current weights ``con_hw``)
@@ -62,23 +62,7 @@ def _partial_swap_teams_phased(S, a, b, c, half, ct, cr, inset, where, rounds, h
     for r in range(lo, lo + half):
         where[_opp(S[a, r])] = r
         inset[r] = 0
-    nr = 0
-    cur = c
-    first = _opp(S[a, c])
-    while True:
-        rounds[nr] = cur
-        nr += 1
-        inset[cur] = 1
-        tmp = S[a, cur]
-        S[a, cur] = S[b, cur]
-        S[b, cur] = tmp
-        got = _opp(S[a, cur])
-        if got == first:
-            break
-        nxt = where[got]
-        if inset[nxt] == 1:
-            break
-        cur = nxt
+    nr = swap_chain(S, a, b, c, where, False, inset, rounds)
     nc = 0
     for q in range(nr):
         nc = _swapped(S, a, b, rounds[q], ct, cr, nc)
