@@ -186,6 +186,46 @@ def test_feasibility_mode_ends_with_a_schedule_the_validator_accepts(benchmarks:
     assert report.objective == out.soft
 
 
+def test_a_set_stop_event_ends_a_chain_before_its_first_chunk(benchmarks: Path) -> None:
+    # Given Early_1 and a stop event another chain has already set
+    import threading
+
+    enc = encode(_instance(benchmarks, "Early_1"))
+    stop = threading.Event()
+    stop.set()
+    # When a feasibility chain starts with that event
+    out = search.anneal(enc, search.random_start(enc, 1), 30.0, seed=1, feasibility=True, stop=stop)
+    # Then it makes no move at all
+    assert out.moves == 0 and out.seconds < 5
+
+
+def test_feasibility_chains_in_threads_offer_the_first_schedule_and_stop_the_rest(benchmarks: Path) -> None:
+    # Given ITC2021 Early_8 (18 teams, 20 hard rules) with its full model and an empty session
+    from flextime.engine.build import build_model
+    from flextime.engine.strategies import anneal as anneal_strategy
+    from flextime.engine.strategies._base import Session
+
+    instance = _instance(benchmarks, "Early_8")
+    built = build_model(instance)
+    session = Session(SolverParams(time_limit_s=120, seed=4), None)
+    stats: dict = {}
+    # When the annealer's feasibility mode runs two chains (one per default setting) for up to 60 s
+    found = anneal_strategy.find_feasible(session, built, 60.0, seed=4, stats=stats, chains=2)
+    # Then a schedule was offered: a solution of the full model the validator calls feasible
+    assert found and session.best is not None
+    games = {key for key, v in built.x.items() if session.best.values[v.Index()]}
+    ids = instance.team_ids
+    schedule = Schedule(
+        instance=instance.name, games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in games]
+    )
+    report = validate(instance, schedule)
+    assert report.feasible and report.objective == session.best.objective
+    # and both chains ran, and the one that did not find it stopped with it (long before 60 s)
+    assert stats["anneal_feasibility_chains"] == 2
+    assert 0 in stats["anneal_feasibility_best_hard"]
+    assert max(stats["anneal_feasibility_seconds"]) < 50
+
+
 def test_improvement_phase_lowers_the_first_schedule_and_the_validator_agrees(benchmarks: Path) -> None:
     # Given ITC2021 Test5 (16 teams, phased) and the strategy selected for it
     instance = _instance(benchmarks, "Test5")

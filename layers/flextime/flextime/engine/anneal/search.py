@@ -16,6 +16,7 @@ Schedules cross the boundary as game sets ``{(home, away, slot)}`` of team indic
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -178,6 +179,7 @@ def anneal(
     oscillate: float = 0.0,
     move_weights: tuple[float, ...] = MOVE_WEIGHTS,
     on_feasible: Callable[[Games, int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> AnnealOutcome:
     """Anneal from ``start`` for ``seconds`` (see the module docstring)."""
     t0 = time.perf_counter()
@@ -199,6 +201,10 @@ def anneal(
         if now - t0 >= seconds:
             break
         if feasibility and st.best_hard == 0:
+            if stop is not None:
+                stop.set()  # the other chains of a feasibility search can stop
+            break
+        if stop is not None and stop.is_set():
             break
         frac = min(1.0, (now - cycle_t0) / max(1e-3, min(cycle_seconds, seconds)))
         T = hi * (lo / hi) ** frac

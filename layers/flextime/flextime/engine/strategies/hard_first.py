@@ -337,7 +337,11 @@ def run(  # noqa: C901 - the phases in order
         left = feasible_until - session.elapsed()
         if left > 1 and not anneal.applies(instance):
             sa: dict[str, Any] = {}
-            if anneal.find_feasible(session, built, left, seed=params.seed, stats=sa):
+            settings = plan.get("anneal_feasibility", anneal.FEASIBILITY_CHAINS)
+            chains = int(plan.get("anneal_chains", min(params.workers, os.cpu_count() or 1)))
+            if anneal.find_feasible(
+                session, built, left, seed=params.seed, stats=sa, settings=settings, chains=chains
+            ):
                 status = "FEASIBLE"
             session.notes.append(f"hard_first: annealing feasibility {sa}")
     if status == "INFEASIBLE":
