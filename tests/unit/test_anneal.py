@@ -226,6 +226,36 @@ def test_feasibility_chains_in_threads_offer_the_first_schedule_and_stop_the_res
     assert max(stats["anneal_feasibility_seconds"]) < 50
 
 
+def test_a_fresh_start_anneals_a_new_feasible_schedule_and_keeps_it_only_if_better(benchmarks: Path) -> None:
+    # Given Early_8 with a first schedule from the feasibility mode
+    from flextime.engine.build import build_model
+    from flextime.engine.strategies import anneal as anneal_strategy
+    from flextime.engine.strategies._base import Session
+
+    instance = _instance(benchmarks, "Early_8")
+    built = build_model(instance)
+    session = Session(SolverParams(time_limit_s=120, seed=2), None)
+    assert anneal_strategy.find_feasible(session, built, 30.0, seed=2, stats={}, chains=1)
+    assert session.best is not None
+    first = session.best.objective
+    # When another basin is tried: a new feasible schedule (other seed), annealed for the rest of 12 s
+    stats: dict = {}
+    kept = anneal_strategy.fresh_start(session, built, 12.0, seed=11, stats=stats, chains=1)
+    # Then a new schedule was found and annealed (its start is feasible, its cost its own)
+    assert stats["anneal_feasibility_best_hard"] == [0]
+    assert stats["anneal_start"]["hard"] == 0 and stats["anneal_moves"] > 0
+    # and the incumbent is only replaced by a better one, which the validator confirms
+    assert session.best.objective <= first
+    assert kept == (session.best.objective < first)
+    games = {key for key, v in built.x.items() if session.best.values[v.Index()]}
+    ids = instance.team_ids
+    report = validate(
+        instance,
+        Schedule(instance=instance.name, games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in games]),
+    )
+    assert report.feasible and report.objective == session.best.objective
+
+
 def test_improvement_phase_lowers_the_first_schedule_and_the_validator_agrees(benchmarks: Path) -> None:
     # Given ITC2021 Test5 (16 teams, phased) and the strategy selected for it
     instance = _instance(benchmarks, "Test5")

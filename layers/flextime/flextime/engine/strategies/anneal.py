@@ -14,12 +14,14 @@ Measured on ITC2021 Early_1 (docs/strategies.md, session 4): from the annealer's
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flextime.domain.model import Instance
 from flextime.engine.anneal import search
-from flextime.engine.anneal.encode import encodable, encode
+from flextime.engine.anneal.encode import Encoded, encodable, encode
+from flextime.engine.anneal.search import Games
 from flextime.engine.strategies._base import Session, complete_from_games, games_of
 from flextime.engine.variables import BuiltModel
 
@@ -45,20 +47,22 @@ def improve(
     w_hard: float = 50.0,
     oscillate: float = 0.1,
     chains: int = 1,
+    start: Games | None = None,
 ) -> bool:
-    """Anneal from the session's incumbent for ``seconds`` in ``chains`` independent chains (one
-    thread each: the kernel releases the GIL); offers the best feasible schedule found (True when it
-    is better than the incumbent and was kept)."""
+    """Anneal from the session's incumbent (or from the feasible schedule ``start``) for ``seconds``
+    in ``chains`` independent chains (one thread each: the kernel releases the GIL); offers the best
+    feasible schedule found (True when it is better than the incumbent and was kept)."""
     if session.best is None or seconds <= 0.5:
         return False
     enc = encode(built.instance)
-    start = search.games_to_S(games_of(built, session.best.values), enc.n, enc.R)
     before = session.best.objective
+    games = start if start is not None else games_of(built, session.best.values)
+    S0 = search.games_to_S(games, enc.n, enc.R)
 
     def chain(k: int) -> search.AnnealOutcome:
         return search.anneal(
             enc,
-            start,
+            S0,
             seconds,
             seed=seed + 7919 * k,
             w_hard=w_hard,
@@ -66,9 +70,9 @@ def improve(
             cycle_seconds=min(cycle_seconds, max(1.0, seconds / 3)),
         )
 
-    probe = search.State(enc, start)
+    probe = search.State(enc, S0)
     stats["anneal_start"] = {"hard": probe.hard, "soft": probe.soft}
-    if probe.hard or probe.soft != before:
+    if probe.hard or (start is None and probe.soft != before):
         # the encoding disagrees with the model: never replace the incumbent on that basis
         stats["anneal_skipped"] = "the encoded costs of the incumbent differ from the model's"
         return False
@@ -109,21 +113,18 @@ FEASIBILITY_CHAINS: tuple[dict[str, Any], ...] = (
 )
 
 
-def find_feasible(
-    session: Session,
-    built: BuiltModel,
+def feasible_schedule(
+    enc: Encoded,
     seconds: float,
     *,
     seed: int,
     stats: dict[str, Any],
     settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
     chains: int = 1,
-) -> bool:
+) -> Games | None:
     """The annealer's feasibility mode (hard deviations only) from random double round robins, in
     ``chains`` threads (chain k: its own seed and ``settings[k % len(settings)]``, keyword arguments
-    of :func:`search.anneal`); the first schedule without violations stops the others and is
-    offered."""
-    enc = encode(built.instance)
+    of :func:`search.anneal`); the first schedule without violations stops the others."""
     chains = max(1, chains)
     kws = [dict(settings[k % len(settings)]) for k in range(chains)] if settings else [{}] * chains
     stop = threading.Event()
@@ -146,6 +147,49 @@ def find_feasible(
             "anneal_feasibility_seconds": [round(o.seconds, 1) for o in outs],
         }
     )
-    if out.feasible is None:
+    return out.feasible
+
+
+def find_feasible(
+    session: Session,
+    built: BuiltModel,
+    seconds: float,
+    *,
+    seed: int,
+    stats: dict[str, Any],
+    settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
+    chains: int = 1,
+) -> bool:
+    """:func:`feasible_schedule` on ``built``'s instance; offers the schedule it finds."""
+    enc = encode(built.instance)
+    games = feasible_schedule(enc, seconds, seed=seed, stats=stats, settings=settings, chains=chains)
+    if games is None:
         return False
-    return complete_from_games(session, built, out.feasible, max(1.0, session.remaining()))
+    return complete_from_games(session, built, games, max(1.0, session.remaining()))
+
+
+def fresh_start(
+    session: Session,
+    built: BuiltModel,
+    seconds: float,
+    *,
+    seed: int,
+    stats: dict[str, Any],
+    feasibility_fraction: float = 0.5,
+    settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
+    chains: int = 1,
+    **improve_kw: Any,
+) -> bool:
+    """Another basin: a new feasible schedule from the feasibility mode (at most
+    ``feasibility_fraction`` of ``seconds``), annealed for the rest of ``seconds``; offered when it
+    ends better than the incumbent (True when kept). For incumbents the annealer cannot move (an LNS
+    or pattern schedule where every move breaks a hard rule)."""
+    t0 = time.perf_counter()
+    enc = encode(built.instance)
+    games = feasible_schedule(
+        enc, seconds * feasibility_fraction, seed=seed, stats=stats, settings=settings, chains=chains
+    )
+    if games is None:
+        return False
+    left = seconds - (time.perf_counter() - t0)
+    return improve(session, built, left, seed=seed, stats=stats, chains=chains, start=games, **improve_kw)

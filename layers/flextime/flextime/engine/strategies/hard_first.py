@@ -219,23 +219,37 @@ def improve(
     return last
 
 
-def _anneal(session: Session, built: BuiltModel, plan: StrategyPlan, seconds: float, seed: int = 0) -> None:
-    """One annealing run of ``seconds`` from the incumbent (:func:`anneal.improve`), noted."""
+def _anneal(
+    session: Session,
+    built: BuiltModel,
+    plan: StrategyPlan,
+    seconds: float,
+    seed: int = 0,
+    fresh: bool = False,
+) -> None:
+    """One annealing run of ``seconds`` from the incumbent (:func:`anneal.improve`), or with
+    ``fresh`` from a new feasible schedule of the annealer's own (:func:`anneal.fresh_start`); noted."""
     from flextime.engine.strategies import anneal
 
     sa: dict[str, Any] = {}
-    anneal.improve(
-        session,
-        built,
-        seconds,
-        seed=session.params.seed + seed,
-        stats=sa,
-        cycle_seconds=float(plan.get("anneal_cycle_seconds", 30.0)),
-        oscillate=float(plan.get("anneal_oscillate", 0.1)),
-        chains=int(plan.get("anneal_chains", min(session.params.workers, os.cpu_count() or 1))),
+    kw: dict[str, Any] = {
+        "seed": session.params.seed + seed,
+        "stats": sa,
+        "cycle_seconds": float(plan.get("anneal_cycle_seconds", 30.0)),
+        "oscillate": float(plan.get("anneal_oscillate", 0.1)),
+        "chains": int(plan.get("anneal_chains", min(session.params.workers, os.cpu_count() or 1))),
+    }
+    if fresh:
+        settings = plan.get("anneal_feasibility", anneal.FEASIBILITY_CHAINS)
+        anneal.fresh_start(session, built, seconds, settings=settings, **kw)
+    else:
+        anneal.improve(session, built, seconds, **kw)
+    keep = ["anneal_from", "anneal_to", "anneal_moves", "anneal_kept", "anneal_skipped", "anneal_start"]
+    if fresh:
+        keep += ["anneal_feasibility_best_hard", "anneal_feasibility_seconds"]
+    session.notes.append(
+        ("anneal fresh " if fresh else "anneal ") + json.dumps({k: v for k, v in sa.items() if k in keep})
     )
-    keep = ("anneal_from", "anneal_to", "anneal_moves", "anneal_kept", "anneal_skipped", "anneal_start")
-    session.notes.append("anneal " + json.dumps({k: v for k, v in sa.items() if k in keep}))
 
 
 def _alternate(session: Session, built: BuiltModel, plan: StrategyPlan, run_lns: Callable[..., None]) -> None:
@@ -265,6 +279,18 @@ def _alternate(session: Session, built: BuiltModel, plan: StrategyPlan, run_lns:
         gains[kind] = before - session.best.objective
         history.append(f"{kind}:{before}->{session.best.objective}")
         last = kind
+        fresh_seconds = float(plan.get("anneal_fresh_fraction", 0.0)) * session.remaining()
+        if (
+            len(history) == 2
+            and gains["anneal"] == 0
+            and fresh_seconds >= float(plan.get("anneal_fresh_min_s", 60))
+        ):
+            # the annealer cannot move the incumbent (every move breaks a hard rule): another basin
+            before = session.best.objective
+            _anneal(session, built, plan, fresh_seconds, seed=len(history), fresh=True)
+            history.append(f"fresh:{before}->{session.best.objective}")
+            gains["anneal"] = before - session.best.objective
+            last = "anneal"
         if session.best.objective <= (session.bound or 0):
             break
     session.notes.append(f"hard_first: anneal/LNS segments {history}")
