@@ -78,7 +78,9 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
             "gained more in its last (20% annealing first, then pattern restarts, where those apply); "
             "if the pattern search finds no schedule by 25% of the time (where it finds one it took "
             "1-39 s of 300 in every benchmark run), annealing on the hard rules until 80% (breakout "
-            "weights; one chain per worker, keeping the phases or not)"
+            "weights; one chain per worker, keeping the phases or not); if the first annealing "
+            "segment lowers the first schedule by less than 5%, 60% of the remaining time goes to "
+            "another basin (a feasible schedule of the annealer's own, annealed; kept if better)"
         )
         params.update(
             {
@@ -86,6 +88,9 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
                 "anneal_segment_fraction": 0.15,
                 "anneal_fraction_patterns": 0.2,
                 "pattern_fraction": 0.25,
+                "anneal_fresh_fraction": 0.6,
+                "anneal_fresh_below": 0.05,
+                "anneal_fresh_min_s": 60.0,
                 "anneal_feasibility": [dict(c) for c in _anneal_feasibility_chains()],
                 "exact_fraction": 0.04,
                 "exact_seconds_min": 5.0,

@@ -281,16 +281,16 @@ def _alternate(session: Session, built: BuiltModel, plan: StrategyPlan, run_lns:
         last = kind
         fresh_seconds = float(plan.get("anneal_fresh_fraction", 0.0)) * session.remaining()
         if (
-            len(history) == 2
-            and gains["anneal"] == 0
+            len(history) == 1
+            and gains["anneal"] < float(plan.get("anneal_fresh_below", 0.05)) * before
             and fresh_seconds >= float(plan.get("anneal_fresh_min_s", 60))
         ):
-            # the annealer cannot move the incumbent (every move breaks a hard rule): another basin
+            # the annealer hardly moves the first schedule (most moves break a hard rule): try
+            # another basin, a feasible schedule of the annealer's own, annealed
             before = session.best.objective
             _anneal(session, built, plan, fresh_seconds, seed=len(history), fresh=True)
             history.append(f"fresh:{before}->{session.best.objective}")
             gains["anneal"] = before - session.best.objective
-            last = "anneal"
         if session.best.objective <= (session.bound or 0):
             break
     session.notes.append(f"hard_first: anneal/LNS segments {history}")
