@@ -305,3 +305,28 @@ def test_instances_the_annealer_cannot_take_say_why(benchmarks: Path) -> None:
     assert any("odd number of teams" in why for why in encodable(partial))
     with pytest.raises(ValueError, match="no game"):
         search.games_to_S({(0, 1, 0)}, 4, 6)
+
+
+def test_a_stuck_first_annealing_segment_hands_time_to_a_fresh_basin(benchmarks: Path) -> None:
+    # Given ITC2021 Test5 and its plan, with the fresh-basin rule made to fire (any gain is "small",
+    # any remaining time enough)
+    instance = _instance(benchmarks, "Test5")
+    plan = select_strategy(profile_instance(instance), 24)
+    assert plan.params["anneal_fresh_fraction"] > 0
+    plan.params.update({"anneal_fresh_below": 1.01, "anneal_fresh_min_s": 1.0})
+    # When it is solved for 24 s
+    result = solve_with_strategy(instance, SolverParams(time_limit_s=24, workers=2, seed=3), plan)
+    # Then right after the first annealing segment a fresh basin was searched and annealed
+    segments = next(n for n in result.notes if n.startswith("hard_first: anneal/LNS segments"))
+    history = json.loads(segments.removeprefix("hard_first: anneal/LNS segments ").replace("'", '"'))
+    assert history[0].startswith("anneal:") and history[1].startswith("fresh:")
+    fresh = json.loads(
+        next(n for n in result.notes if n.startswith("anneal fresh ")).removeprefix("anneal fresh ")
+    )
+    assert 0 in fresh["anneal_feasibility_best_hard"] and fresh["anneal_start"]["hard"] == 0
+    # and the result is never worse than before the fresh basin, and is what the validator computes
+    before, after = (int(x) for x in history[1].removeprefix("fresh:").split("->"))
+    assert after <= before and result.objective is not None and result.objective <= after
+    assert result.schedule is not None
+    report = validate(instance, result.schedule)
+    assert report.feasible and report.objective == result.objective
