@@ -280,13 +280,16 @@ def _alternate(session: Session, built: BuiltModel, plan: StrategyPlan, run_lns:
         history.append(f"{kind}:{before}->{session.best.objective}")
         last = kind
         fresh_seconds = float(plan.get("anneal_fresh_fraction", 0.0)) * session.remaining()
+        # the annealer hardly moves the first schedule (most moves break a hard rule), or (with
+        # ``anneal_fresh_on_stall``) neither annealing nor LNS moves the incumbent any more
+        stuck = len(history) == 1 and gains["anneal"] < float(plan.get("anneal_fresh_below", 0.05)) * before
+        stalled = bool(plan.get("anneal_fresh_on_stall", False)) and gains.get("lns") == gains["anneal"] == 0
         if (
-            len(history) == 1
-            and gains["anneal"] < float(plan.get("anneal_fresh_below", 0.05)) * before
+            (stuck or stalled)
             and fresh_seconds >= float(plan.get("anneal_fresh_min_s", 60))
+            and sum(h.startswith("fresh:") for h in history) < int(plan.get("anneal_fresh_max", 1))
         ):
-            # the annealer hardly moves the first schedule (most moves break a hard rule): try
-            # another basin, a feasible schedule of the annealer's own, annealed
+            # try another basin: a feasible schedule of the annealer's own, annealed
             before = session.best.objective
             _anneal(session, built, plan, fresh_seconds, seed=len(history), fresh=True)
             history.append(f"fresh:{before}->{session.best.objective}")
