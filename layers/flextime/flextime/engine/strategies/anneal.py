@@ -107,7 +107,8 @@ def improve(
 # without weights 10-13 deviations left after 30-60 s (4 seeds); with them feasible at 33 s and 126 s
 # (seeds 1, 2). On Early_4, 5 and 10 neither setting finds a schedule.
 PHASED_ONLY = (0.2, 0.1, 0.1, 0.3, 0.3, 0.0)
-FEASIBILITY_CHAINS: tuple[dict[str, Any], ...] = (
+ChainSettings = list[dict[str, Any]] | tuple[dict[str, Any], ...]  # keyword arguments of search.anneal
+FEASIBILITY_CHAINS: ChainSettings = (
     {"t_start": 0.7, "t_end": 0.3, "bump": 1, "move_weights": PHASED_ONLY},
     {"t_start": 0.7, "t_end": 0.3, "bump": 1, "move_weights": search.MOVE_WEIGHTS},
 )
@@ -119,7 +120,7 @@ def feasible_schedule(
     *,
     seed: int,
     stats: dict[str, Any],
-    settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
+    settings: ChainSettings = FEASIBILITY_CHAINS,
     chains: int = 1,
 ) -> Games | None:
     """The annealer's feasibility mode (hard deviations only) from random double round robins, in
@@ -157,7 +158,7 @@ def find_feasible(
     *,
     seed: int,
     stats: dict[str, Any],
-    settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
+    settings: ChainSettings = FEASIBILITY_CHAINS,
     chains: int = 1,
 ) -> bool:
     """:func:`feasible_schedule` on ``built``'s instance; offers the schedule it finds."""
@@ -176,7 +177,7 @@ def fresh_start(
     seed: int,
     stats: dict[str, Any],
     feasibility_fraction: float = 0.5,
-    settings: list[dict[str, Any]] | tuple[dict[str, Any], ...] = FEASIBILITY_CHAINS,
+    settings: ChainSettings = FEASIBILITY_CHAINS,
     chains: int = 1,
     **improve_kw: Any,
 ) -> bool:
