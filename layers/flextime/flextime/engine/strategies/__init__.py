@@ -91,7 +91,7 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
                 "anneal_fresh_fraction": 0.6,
                 "anneal_fresh_below": 0.05,
                 "anneal_fresh_min_s": 60.0,
-                "anneal_feasibility": [dict(c) for c in _anneal_feasibility_chains()],
+                "anneal_feasibility": _anneal_feasibility_chains(),
                 "exact_fraction": 0.04,
                 "exact_seconds_min": 5.0,
                 "patterns": True,

@@ -151,19 +151,10 @@ def feasible_schedule(
     return out.feasible
 
 
-def find_feasible(
-    session: Session,
-    built: BuiltModel,
-    seconds: float,
-    *,
-    seed: int,
-    stats: dict[str, Any],
-    settings: ChainSettings = FEASIBILITY_CHAINS,
-    chains: int = 1,
-) -> bool:
-    """:func:`feasible_schedule` on ``built``'s instance; offers the schedule it finds."""
-    enc = encode(built.instance)
-    games = feasible_schedule(enc, seconds, seed=seed, stats=stats, settings=settings, chains=chains)
+def find_feasible(session: Session, built: BuiltModel, seconds: float, **kw: Any) -> bool:
+    """:func:`feasible_schedule` (keyword arguments ``kw``) on ``built``'s instance; offers the
+    schedule it finds."""
+    games = feasible_schedule(encode(built.instance), seconds, **kw)
     if games is None:
         return False
     return complete_from_games(session, built, games, max(1.0, session.remaining()))
