@@ -213,3 +213,50 @@ def test_violated_subsets_finds_a_group_whose_games_do_not_fit_its_mixed_slots()
             home = sum(pattern[t][s] for t in group)
             room += min(home, len(group) - home)
         assert room < len(group) * (len(group) - 1) // 2
+
+
+def _breaks(row: list[bool]) -> int:
+    return sum(1 for s in range(1, len(row)) if row[s] == row[s - 1])
+
+
+def _solve_patterns(pm: patterns.PatternModel) -> tuple[int, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    return solver.Solve(pm.model), solver
+
+
+def test_a_team_break_cap_bounds_every_pattern_and_too_small_a_cap_is_infeasible():
+    # Given a phased 6-team league (its hard rules as the game model)
+    instance = rich_instance(6)
+    hard = build_model(hard_only(instance))
+    # When pattern sets are searched with at most two breaks per team
+    pm = patterns.PatternModel(instance, hard, soft=True, team_breaks=2)
+    status, solver = _solve_patterns(pm)
+    # Then there is one and every team's pattern has at most two breaks
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    rows = [[bool(solver.Value(v)) for v in row] for row in pm.h]
+    assert max(_breaks(row) for row in rows) <= 2
+    assert sum(_breaks(row) for row in rows) >= instance.n_teams - 2  # at most two break-free teams
+    # And with no break at all there is none (only two patterns are break-free)
+    status0, _ = _solve_patterns(patterns.PatternModel(instance, hard, soft=True, team_breaks=0))
+    assert status0 == cp_model.INFEASIBLE
+
+
+def test_break_cap_is_the_smallest_cap_with_a_cheaper_pattern_set():
+    # Given a first solution of a phased league with soft break rules (no pattern set with at most
+    # one break per team meets its hard rules, see the test above for two)
+    session, built = first_solution(6, seed=7)
+    hard = build_model(hard_only(built.instance))
+    share, _ = patterns.pattern_share(built, session.best.solver)  # type: ignore[union-attr]
+    one, _ = _solve_patterns(patterns.PatternModel(built.instance, hard, soft=True, team_breaks=1))
+    assert one == cp_model.INFEASIBLE
+    # When caps 0-3 are tried for any pattern set cheaper than a generous bound
+    cap = patterns.break_cap(built.instance, hard, share + 10_000, session, 5.0, caps=(0, 1, 2, 3))
+    # Then 0 and 1 are skipped and 2 is taken
+    assert cap == 2
+    # And an instance without soft break rules gets no cap
+    plain = built.instance.model_copy(
+        update={"constraints": [c for c in built.instance.constraints if c.type not in ("BR1", "BR2")]}
+    )
+    assert patterns.break_cap(plain, hard, share + 10_000, session, 5.0) is None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -37,6 +38,13 @@ PATTERN_FAMILIES = ("CA1", "BR1", "BR2", "FA2", "CA2", "CA3", "CA4")
 # soft pattern rules the pattern objective of ``pattern_restart`` counts (FA2's and GA1's
 # deviations are not excesses of one count)
 SOFT_FAMILIES = ("CA1", "CA2", "CA3", "CA4", "BR1", "BR2")
+
+# Per-team break caps tried in turn (:func:`break_cap`). Without a cap CP-SAT hardly lowers the
+# total breaks of a pattern set (no LP; Early_9: 540 in 30 s, Early_14: 907, where the best known
+# schedules cost 56 and 4 in all); with at most one break per team Early_14's pattern cost is 4
+# (optimal) in 1.3 s, with three Early_9's is 200 in 30 s (one and two: infeasible under its hard
+# rules). docs/strategies.md, session 7.
+BREAK_CAPS = (1, 2, 3)
 
 
 def applies(instance: Instance) -> bool:
@@ -72,10 +80,17 @@ class PatternModel:
     """The CP-SAT model of home/away patterns (step 1)."""
 
     def __init__(  # noqa: C901 - one block per pattern condition
-        self, instance: Instance, games: BuiltModel | None = None, soft: bool = False, triples: bool = False
+        self,
+        instance: Instance,
+        games: BuiltModel | None = None,
+        soft: bool = False,
+        triples: bool = False,
+        team_breaks: int | None = None,
     ) -> None:
         """``games``: the (hard-only) game model; its pruning restricts the patterns (a team
-        without a possible home game in s is away in s) and the slots where a pair can meet."""
+        without a possible home game in s is away in s) and the slots where a pair can meet.
+        ``team_breaks``: at most that many breaks per team (a search restriction, not a rule: see
+        :func:`break_cap`)."""
         self.instance = instance
         n, n_slots = instance.n_teams, instance.n_slots
         self.n, self.n_slots = n, n_slots
@@ -127,8 +142,18 @@ class PatternModel:
                 soft and not c.hard and c.weight > 0 and c.type in SOFT_FAMILIES and pattern_only(instance, c)
             ):
                 self._add(c, idx, weight=c.weight)
+        if team_breaks is not None:
+            for t in range(n):
+                m.add(sum(self._same(h[t][s - 1], h[t][s]) for s in range(1, n_slots)) <= team_breaks)
         if self.penalties:
             m.minimize(sum(self.penalties))
+
+    def _same(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
+        """A literal true iff ``a == b`` (a break between two consecutive slots)."""
+        lit = self.model.new_bool_var("")
+        self.model.add(a == b).only_enforce_if(lit)
+        self.model.add(a != b).only_enforce_if(lit.Not())
+        return lit
 
     def _need(self) -> int:
         """Games of a trio in one half (3) or in the whole season when not phased (6)."""
@@ -533,6 +558,8 @@ def pattern_restart(
     pattern_seconds: float = 5.0,
     opponent_seconds: float = 8.0,
     step: float = 0.5,
+    break_caps: Sequence[int] = BREAK_CAPS,
+    cap_seconds: float = 4.0,
 ) -> None:
     """A large move for pattern-driven objectives (e.g. a soft limit on all breaks): a good
     pattern set for the soft pattern rules under the hard ones (hinted with the incumbent's),
@@ -543,19 +570,25 @@ def pattern_restart(
     The pattern search stops at the first pattern set costing at most ``(1 - step)`` times the
     last cost: the cheapest pattern sets were rarely schedulable (Early_12: 620 and 640, from
     1960, had no opponents; 980 had). ``step`` halves after each failed opponent search;
-    ``stats["step"]`` is the step for the next call."""
+    ``stats["step"]`` is the step for the next call. Where soft rules count breaks, the pattern sets
+    are searched under the smallest per-team break cap of ``break_caps`` that has a better one
+    (:func:`break_cap`, ``cap_seconds`` per cap)."""
     if session.best is None or not applies(built.instance):
         return
     start = session.elapsed()
     deadline = start + seconds
     hard = hard or built
-    pm = PatternModel(built.instance, hard, soft=True)
-    if not pm.penalties:
-        return
     # only strictly better pattern sets (the incumbent is already optimised for its own)
     share, _total = pattern_share(built, session.best.solver)
     if share == 0:
         stats["pattern_restart"] = "pattern cost 0"
+        return
+    cap = break_cap(built.instance, hard, share, session, min(cap_seconds, seconds / 4), break_caps)
+    stats["break_cap"] = cap
+    # one break per team leaves few pattern sets, and most violate some triple condition: all of
+    # them up front (Early_14: pattern cost 4 in 6 s; added lazily, 10+ rounds of a few each)
+    pm = PatternModel(built.instance, hard, soft=True, team_breaks=cap, triples=cap is not None and cap <= 1)
+    if not pm.penalties:
         return
     pm.model.add(sum(pm.penalties) <= share - 1)
     values = session.best.values
@@ -584,9 +617,11 @@ def pattern_restart(
             break
         pattern = [[bool(solver.Value(v)) for v in row] for row in pm.h]
         cost = round(solver.ObjectiveValue())
-        added = pm.add_violated(pattern, subsets=False)
+        # with a break cap the patterns are nearly alternating, and teams with similar ones have few
+        # slots to meet in: the subset condition matters there (Early_14: 18 breaks, no opponents)
+        added = pm.add_violated(pattern, subsets=cap is not None)
         if added:
-            trace.append(f"{cost}:+{added['triples']} triples")
+            trace.append(f"{cost}:+{sum(added.values())} {'/'.join(added)}")
             continue
         fixed = [
             (v.Index(), 0) for (h, a, s), v in built.x.items() if not (pattern[h][s] and not pattern[a][s])
@@ -614,6 +649,37 @@ def pattern_restart(
         pm.hint(pattern)
     stats["step"] = step
     stats["pattern_restart"] = {"before": before, "after": session.best.objective, "trace": trace[-12:]}
+
+
+def break_cap(
+    instance: Instance,
+    hard: BuiltModel,
+    below: int,
+    session: Session,
+    seconds: float,
+    caps: Sequence[int] = BREAK_CAPS,
+) -> int | None:
+    """The smallest cap of ``caps`` on each team's breaks under which CP-SAT finds a pattern set
+    costing less than ``below`` within ``seconds``; None when the instance has no soft break rule
+    or no cap gives one (the pattern search then runs without a cap)."""
+    if not any(c.type in ("BR1", "BR2") and not c.hard and c.weight > 0 for c in instance.constraints):
+        return None
+    for k in caps:
+        if session.remaining() < seconds:
+            return None
+        pm = PatternModel(instance, hard, soft=True, team_breaks=k)
+        if not pm.penalties:
+            return None
+        pm.model.add(sum(pm.penalties) <= below - 1)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = session.params.workers
+        p.random_seed = session.params.seed
+        p.max_time_in_seconds = max(0.05, seconds)
+        p.subsolvers.extend(FEASIBLE_SUBSOLVERS)
+        if solver.Solve(pm.model, _StopAt(below - 1)) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return k
+    return None
 
 
 class _StopAt(cp_model.CpSolverSolutionCallback):
