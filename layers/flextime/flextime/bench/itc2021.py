@@ -83,6 +83,7 @@ def solve_one(
     seed: int,
     on_progress: Any = None,
     solutions_dir: Path | None = None,
+    plan_overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Solve one instance (selected strategy) and re-score it with the validator; the schedule (if
     any) is written to ``solutions_dir/<instance>.xml`` as a RobinX solution with the validator's
@@ -92,7 +93,9 @@ def solve_one(
 
     full = canonical(name)
     instance = read_instance(itc_dir() / "instances" / f"{full}.xml")
-    params = SolverParams(time_limit_s=time_limit, workers=workers, seed=seed)
+    params = SolverParams(
+        time_limit_s=time_limit, workers=workers, seed=seed, plan_overrides=plan_overrides or {}
+    )
     outcome = solve_and_check(instance, params, on_progress)
     result, report = outcome.result, outcome.report
     best = best_known().get(full)
@@ -142,6 +145,7 @@ def run_itc2021_bench(
     seed: int = 0,
     on_row: Callable[[dict[str, Any]], None] | None = None,
     progress: Callable[[str], Any] | None = None,
+    plan_overrides: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Solve the instances not yet in ``out_dir/itc2021.csv``; rewrite CSV, markdown and PNG after
     each instance (schedules in ``out_dir/solutions``). Returns every row (old and new), in the
@@ -161,6 +165,7 @@ def run_itc2021_bench(
             seed=seed,
             on_progress=on_progress,
             solutions_dir=out_dir / "solutions",
+            plan_overrides=plan_overrides,
         )
         rows.append(row)
         done.add(canonical(name))

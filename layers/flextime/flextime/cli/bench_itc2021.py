@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +29,14 @@ def register(bench_app: typer.Typer) -> None:
         out: Annotated[
             Path, typer.Option("--out", help="Folder for itc2021.csv/.md/.png (existing rows are kept).")
         ] = Path("bench-itc2021"),
+        plan: Annotated[
+            str,
+            typer.Option(
+                "--plan",
+                help="JSON object of strategy plan parameters to override, e.g. '{\"anneal\": false}' "
+                "(A/B runs; the CSV's plan column records them).",
+            ),
+        ] = "",
     ) -> None:
         """Solve ITC2021 instances; CSV, markdown and PNG of feasibility, objective vs best known,
         time to first feasible and strategy. Instances already in the CSV are skipped."""
@@ -37,6 +46,10 @@ def register(bench_app: typer.Typer) -> None:
 
         console, err = Console(), Console(stderr=True)
         names = [n for n in instances.split(",") if n.strip()] or EARLY
+        overrides = _plan_overrides(plan)
+        if isinstance(overrides, str):
+            err.print(f"[bold red]error:[/] {InputError('--plan', '', overrides)}")
+            raise typer.Exit(code=2)
         from flextime.bench.itc2021 import canonical, itc_dir
 
         for name in names:
@@ -55,7 +68,13 @@ def register(bench_app: typer.Typer) -> None:
             )
 
         rows = run_itc2021_bench(
-            names, time_limit=time_limit, out_dir=out, workers=workers, seed=seed, on_row=on_row
+            names,
+            time_limit=time_limit,
+            out_dir=out,
+            workers=workers,
+            seed=seed,
+            on_row=on_row,
+            plan_overrides=overrides,
         )
         from flextime.bench.itc2021 import MD_COLUMNS
 
@@ -63,3 +82,16 @@ def register(bench_app: typer.Typer) -> None:
         s = summary(rows)
         console.print(f"feasible {s['feasible']}/{s['instances']}, median ratio {s['median_ratio']}")
         console.print(f"wrote {out}/itc2021.csv, itc2021.md, itc2021.png")
+
+
+def _plan_overrides(text: str) -> dict[str, Any] | str:
+    """The ``--plan`` JSON object, or why it is not one."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not JSON ({exc.msg} at character {exc.pos})"
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        return 'must be a JSON object of plan parameters, e.g. {"anneal": false}'
+    return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +36,13 @@ class SolverParams(BaseModel):
         ),
     )
     warm_start_fraction: float = Field(0.3, gt=0, lt=1)
+    plan_overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            'Strategy plan parameters that replace the selected plan\'s (e.g. {"anneal": false}); '
+            "for A/B runs and tuning, recorded in the plan's reasons."
+        ),
+    )
 
     def phases(self) -> list[tuple[float, list[str] | None]]:
         """(seconds, subsolvers or None for the default portfolio) per search phase."""

@@ -130,6 +130,12 @@ def solve_with_strategy(
                 params=plan.params,
                 reasons=[*plan.reasons, f"forced by params.strategy={params.strategy}"],
             )
+    if params.plan_overrides:
+        plan = StrategyPlan(
+            name=plan.name,
+            params={**plan.params, **params.plan_overrides},
+            reasons=[*plan.reasons, f"plan overrides: {sorted(params.plan_overrides)}"],
+        )
     run = STRATEGIES[plan.name]
     return run(instance, params, plan, on_progress, profile.model_dump())
 
