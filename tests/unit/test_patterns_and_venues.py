@@ -260,3 +260,39 @@ def test_break_cap_is_the_smallest_cap_with_a_cheaper_pattern_set():
         update={"constraints": [c for c in built.instance.constraints if c.type not in ("BR1", "BR2")]}
     )
     assert patterns.break_cap(plain, hard, share + 10_000, session, 5.0) is None
+
+
+def test_annealing_segments_hand_a_pattern_driven_incumbent_to_a_pattern_segment():
+    # Given a first solution and an annealing plan whose pattern segments always apply
+    from flextime.engine.strategies import anneal
+    from flextime.engine.strategies._base import StrategyPlan
+    from flextime.engine.strategies.hard_first import improve
+
+    session, built = first_solution(6, seed=9)
+    assert not anneal.applies(built.instance)
+    hard = build_model(hard_only(built.instance))
+    session.params = session.params.model_copy(update={"time_limit_s": session.elapsed() + 8})
+    start = session.best.objective  # type: ignore[union-attr]
+    plan = StrategyPlan(
+        name="hard_first",
+        params={
+            "anneal": True,
+            "anneal_segment_fraction": 0.2,
+            "step_seconds": 0.3,
+            "pattern_restart_fraction": 0.4,
+            "pattern_share_min": 0.0,
+            "pattern_seconds": 1.0,
+            "opponent_seconds": 1.0,
+        },
+    )
+    # When annealing and LNS alternate until the time limit
+    improve(session, built, plan, restarts=False, hard=hard)
+    # Then a pattern segment ran (with the break cap noted) and the result is exact and no worse
+    segments = [n for n in session.notes if n.startswith("hard_first: pattern segment")]
+    # (the cap is probed unless the incumbent's pattern cost is already 0)
+    assert segments and ("break_cap" in segments[0] or "pattern cost 0" in segments[0])
+    assert any("'patterns:" in n for n in session.notes if n.startswith("hard_first: anneal/LNS segments"))
+    assert session.best is not None and session.best.objective <= start
+    report = validate(built.instance, schedule_of(built, session.best.values))
+    assert report.feasible, report.violations
+    assert report.objective == session.best.objective
