@@ -630,7 +630,10 @@ def pattern_restart(
         budget = max(0.05, min(opponent_seconds, deadline - session.elapsed()))
         status, sub = session.solve(built, clone, budget, subsolvers=list(FEASIBLE_SUBSOLVERS))
         if status in ("OPTIMAL", "FEASIBLE"):
-            session.offer(sub, True)
+            # not kept (cheaper patterns, dearer rest): a start for annealing (``stats["candidate"]``:
+            # the lowest pattern cost so far, with its games)
+            if not session.offer(sub, True) and cost < stats.get("candidate", (share, None))[0]:
+                stats["candidate"] = (cost, {k for k, v in built.x.items() if sub.Value(v)})
             trace.append(f"{cost}:{round(sub.ObjectiveValue())}")
             # next: a strictly better pattern set
             pm.model.add(sum(pm.penalties) <= cost - 1)
