@@ -190,6 +190,9 @@ def improve(
                     pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
                     opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
                     step=step,
+                    # no break cap here: on Early_12 (phased) the capped pattern sets kept violating triples
+                    # (1510 with caps, 750 without; the caps serve the annealed incumbents below)
+                    break_caps=(),
                 )
                 step = float(restart.get("step", step))
                 outcome = restart.get("pattern_restart")
