@@ -174,25 +174,14 @@ def improve(
             )
 
         if restarts:
-            from flextime.engine.strategies import patterns
-
             fraction = float(plan.get("pattern_restart_fraction", 0.4))
             trace: list[Any] = []
             step = float(plan.get("pattern_step", 0.5))
             while session.remaining() > 0.3:
-                restart: dict[str, Any] = {}
-                patterns.pattern_restart(
-                    session,
-                    built,
-                    fraction * session.remaining(),
-                    restart,
-                    hard=hard,
-                    pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
-                    opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
-                    step=step,
-                    # no break cap here: on Early_12 (phased) the capped pattern sets kept violating triples
-                    # (1510 with caps, 750 without; the caps serve the annealed incumbents below)
-                    break_caps=(),
+                # no break cap here: on Early_12 (phased) the capped pattern sets kept violating
+                # triples (1510 with caps, 750 without; the caps serve the annealed incumbents)
+                restart = _pattern_restart(
+                    session, built, plan, fraction * session.remaining(), hard, step, ()
                 )
                 step = float(restart.get("step", step))
                 outcome = restart.get("pattern_restart")
@@ -320,6 +309,35 @@ def _alternate(
     session.notes.append(f"hard_first: anneal/LNS segments {history}")
 
 
+def _pattern_restart(
+    session: Session,
+    built: BuiltModel,
+    plan: StrategyPlan,
+    seconds: float,
+    hard: BuiltModel | None,
+    step: float,
+    break_caps: tuple[int, ...] | None = None,
+) -> dict[str, Any]:
+    """:func:`patterns.pattern_restart` with the plan's pattern and opponent seconds (``break_caps``
+    None: the default caps); returns its stats."""
+    from flextime.engine.strategies import patterns
+
+    restart: dict[str, Any] = {}
+    caps = patterns.BREAK_CAPS if break_caps is None else break_caps
+    patterns.pattern_restart(
+        session,
+        built,
+        seconds,
+        restart,
+        hard=hard,
+        pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
+        opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
+        step=step,
+        break_caps=caps,
+    )
+    return restart
+
+
 def _pattern_segment(
     session: Session, built: BuiltModel, plan: StrategyPlan, hard: BuiltModel | None, history: list[str]
 ) -> bool:
@@ -336,17 +354,8 @@ def _pattern_segment(
     if total <= 0 or share < float(plan.get("pattern_share_min", 0.5)) * total:
         return False
     before = session.best.objective
-    restart: dict[str, Any] = {}
-    patterns.pattern_restart(
-        session,
-        built,
-        fraction * session.remaining(),
-        restart,
-        hard=hard,
-        pattern_seconds=float(plan.get("pattern_seconds", 20.0)),
-        opponent_seconds=float(plan.get("opponent_seconds", 10.0)),
-        step=float(plan.get("pattern_step", 0.5)),
-    )
+    step = float(plan.get("pattern_step", 0.5))
+    restart = _pattern_restart(session, built, plan, fraction * session.remaining(), hard, step)
     candidate = restart.pop("candidate", None)
     session.notes.append(f"hard_first: pattern segment {share} of {total}: {restart}")
     history.append(f"patterns:{before}->{session.best.objective}")
