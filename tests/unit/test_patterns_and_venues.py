@@ -70,14 +70,19 @@ def test_lns_with_venue_moves_only_returns_an_exact_validator_clean_schedule():
     assert report.objective == session.best.objective
 
 
+def _solver() -> cp_model.CpSolver:
+    """A 10 s, 1-worker CP-SAT solver for the small pattern models here."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    return solver
+
+
 def _status_with(pm: patterns.PatternModel, cells: dict[tuple[int, int], bool]) -> int:
     clone = pm.model.clone()
     for (t, s), value in cells.items():
         clone.add(clone.get_bool_var_from_proto_index(pm.h[t][s].Index()) == int(value))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
-    return solver.Solve(clone)
+    return _solver().Solve(clone)
 
 
 def test_triples_are_added_lazily_and_exclude_what_pairs_allow():
@@ -110,9 +115,7 @@ def test_soft_pattern_objective_equals_the_pattern_part_of_the_full_objective():
     for row, values in zip(pm.h, pattern, strict=True):
         for v, value in zip(row, values, strict=True):
             pm.model.add(v == int(value))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
+    solver = _solver()
     # When the pattern model is solved (its objective: the soft pattern rules only)
     assert solver.Solve(pm.model) == cp_model.OPTIMAL
     # Then it is exactly the cost of those rules in the full model's solution
@@ -169,11 +172,7 @@ def test_hard_first_alternating_lns_and_pattern_restarts_is_exact():
 
 
 def _pattern_status(instance) -> int:
-    pm = patterns.PatternModel(instance, build_model(instance))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
-    return solver.Solve(pm.model)
+    return _solver().Solve(patterns.PatternModel(instance, build_model(instance)).model)
 
 
 def test_group_games_capped_in_some_slots_must_fit_in_the_others():
@@ -220,9 +219,7 @@ def _breaks(row: list[bool]) -> int:
 
 
 def _solve_patterns(pm: patterns.PatternModel) -> tuple[int, cp_model.CpSolver]:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 1
+    solver = _solver()
     return solver.Solve(pm.model), solver
 
 
