@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flextime.domain import BR1, BR2, CA1, CA3, GA1, Instance
+from flextime.domain import BR1, BR2, CA1, CA3, GA1, SE1, Game, Instance, Schedule
 from flextime.engine import SolverParams, build_model, solve_instance
 from flextime.engine.profile import InstanceProfile, profile_instance
 from flextime.engine.strategies import (
@@ -235,9 +235,41 @@ def test_patterns_find_a_hard_feasible_schedule_of_a_break_constrained_league():
     games = patterns.find_schedule(session, instance, 30.0, StrategyPlan(name="patterns"), stats)
     # Then the schedule satisfies every hard rule
     assert games is not None
-    from flextime.domain import Game, Schedule
-
     ids = instance.team_ids
     schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
     report = validate(instance, schedule)
     assert report.feasible, report.violations
+
+
+@pytest.mark.parametrize("fraction", [1.0, 0.0])
+def test_pattern_opponents_minimise_the_soft_separation_cost(fraction: float):
+    # Given an 8-team league whose only rule is a soft separation: 4 slots between meetings
+    from flextime.engine.strategies import patterns
+
+    n = 8
+    teams = [f"T{i}" for i in range(n)]
+    instance = tiny_round_robin(
+        n,
+        constraints=[
+            SE1(id="se", teams=teams, min=4, hard=False, weight=10),
+            CA1(id="c", teams=["T0"], slots=[0], mode="H", max=0, hard=True),
+        ],
+    )
+    session = Session(SolverParams(time_limit_s=30, seed=1), None)
+    stats: dict = {}
+    plan = StrategyPlan(name="patterns", params={"separation_fraction": fraction})
+    # When the opponents of a pattern set are searched (with or without the separation)
+    games = patterns.find_schedule(session, instance, 30.0, plan, stats)
+    assert games is not None
+    ids = instance.team_ids
+    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    report = validate(instance, schedule)
+    assert report.feasible, report.violations
+    if fraction:
+        # Then the search minimised the separation cost, and its figure is the validator's
+        status, cost = stats["separation"][-1].split("@")[0].split()
+        assert status in ("FEASIBLE", "OPTIMAL")
+        assert int(cost) == report.objective
+    else:
+        # Then, switched off, the opponent search is the plain one
+        assert "separation" not in stats
