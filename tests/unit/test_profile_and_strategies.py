@@ -114,6 +114,20 @@ def test_a_large_compact_instance_goes_hard_first_then_lns():
     assert hard_first.exact_budget(plan, 60) == pytest.approx(5.0)
 
 
+def test_soft_separation_rules_get_separated_opponents_and_no_fresh_basin():
+    # Given a large compact profile with and without soft SE1 rules
+    plain = select_strategy(profile(), time_limit_s=300)
+    separated = select_strategy(profile(soft_by_family={"CA4": 50, "SE1": 1}), time_limit_s=300)
+    short = select_strategy(profile(soft_by_family={"SE1": 1}), time_limit_s=20)
+    # Then only the SE1 plan searches separated opponents (5% of the time, 3-20 s) and drops the
+    # fresh annealing basin
+    assert "separation_fraction" not in plain.params and plain.params["anneal_fresh_fraction"] > 0
+    assert separated.params["separation_fraction"] == 1.0
+    assert separated.params["separation_seconds"] == 15.0 and short.params["separation_seconds"] == 3.0
+    assert separated.params["anneal_fresh_fraction"] == 0.0
+    assert any("SE1" in r for r in separated.reasons)
+
+
 def test_the_exact_budget_stays_within_the_feasibility_phase():
     # Given a plan whose minimum exceeds its feasibility phase at a short limit
     plan = StrategyPlan(
@@ -273,3 +287,45 @@ def test_pattern_opponents_minimise_the_soft_separation_cost(fraction: float):
     else:
         # Then, switched off, the opponent search is the plain one
         assert "separation" not in stats
+
+
+def test_a_separation_restart_anneals_another_separated_schedule_and_never_worsens():
+    # Given an 8-team league with a soft separation rule, whose incumbent has plain opponents
+    from flextime.engine.strategies import hard_first as hf
+    from flextime.engine.strategies import patterns
+    from flextime.engine.strategies._base import complete_from_games
+
+    n = 8
+    teams = [f"T{i}" for i in range(n)]
+    instance = tiny_round_robin(
+        n,
+        constraints=[
+            SE1(id="se", teams=teams, min=5, hard=False, weight=10),
+            CA1(id="s", teams=["T1"], slots=[0, 1, 2], mode="H", max=1, hard=False, weight=1),
+        ],
+    )
+    built = build_model(instance)
+    hard = build_model(hf.hard_only(instance))
+    session = Session(SolverParams(time_limit_s=60, seed=2, workers=2), None)
+    plain = patterns.find_schedule(session, instance, 20.0, StrategyPlan(name="patterns"), {}, hard)
+    assert plain is not None and complete_from_games(session, built, plain, 10)
+    before = session.best.objective
+    plan = StrategyPlan(
+        name="hard_first",
+        params={"separation_fraction": 1.0, "separation_seconds": 2.0, "separation_restarts": True},
+    )
+    history: list[str] = []
+    # When neither annealing nor LNS moves it and a separation restart runs
+    assert hf._separation_restart(session, built, plan, hard, history)
+    # Then another pattern set got separated opponents, and the incumbent is never worse
+    note = next(x for x in session.notes if x.startswith("hard_first: separation restart"))
+    assert "separation" in note.removeprefix("hard_first: separation restart")
+    assert history and history[0] == f"separation:{before}->{session.best.objective}"
+    assert session.best.objective <= before
+    ids = instance.team_ids
+    games = {key for key, v in built.x.items() if session.best.values[v.Index()]}
+    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    assert validate(instance, schedule).objective == session.best.objective
+    # and without the plan's consent nothing runs
+    off = StrategyPlan(name="hard_first", params={"separation_fraction": 1.0})
+    assert not hf._separation_restart(session, built, off, hard, history)

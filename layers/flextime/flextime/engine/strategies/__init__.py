@@ -82,15 +82,6 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
             "segment lowers the first schedule by less than 5%, 60% of the remaining time goes to "
             "another basin (a feasible schedule of the annealer's own, annealed; kept if better)"
         )
-        if profile.soft_by_family.get("SE1", 0):
-            separation = round(min(20.0, max(3.0, 0.05 * time_limit_s)), 1)
-            reasons.append(
-                f"soft separation rules (SE1): the opponents of a pattern set are searched for "
-                f"{separation} s (5% of the time, 3-20 s) with the separation cost as the objective "
-                "(the plain search meets most pairs twice within a few slots: Early_11's first "
-                "schedule 11480, 9200 in 5 s, 8175 in 15 s)"
-            )
-            params.update({"separation_fraction": 1.0, "separation_seconds": separation})
         params.update(
             {
                 "anneal": True,
@@ -110,6 +101,30 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
                 "pattern_share_min": 0.5,
             }
         )
+        if profile.soft_by_family.get("SE1", 0):
+            separation = round(min(20.0, max(3.0, 0.05 * time_limit_s)), 1)
+            reasons.append(
+                f"soft separation rules (SE1): the opponents of a pattern set are searched for "
+                f"{separation} s (5% of the time, 3-20 s) with the separation cost as the objective "
+                "(the plain search meets most pairs twice within a few slots: Early_11's first "
+                "schedule 11480, 9200 in 5 s, 8175 in 15 s)"
+            )
+            reasons.append(
+                "with separated opponents no fresh annealing basin (its schedules are not separated: "
+                "on Early_7 and 11 it gained nothing in 60% of the time)"
+            )
+            reasons.append(
+                "when neither annealing nor LNS moves the incumbent: another pattern set with "
+                "separated opponents, annealed for a segment (kept if better)"
+            )
+            params.update(
+                {
+                    "separation_fraction": 1.0,
+                    "separation_seconds": separation,
+                    "separation_restarts": True,
+                    "anneal_fresh_fraction": 0.0,
+                }
+            )
     else:
         reasons.append(
             "not a compact double round robin (byes, dated slots): exact search on the hard part "

@@ -527,10 +527,12 @@ def find_schedule(
     plan: StrategyPlan,
     stats: dict[str, Any],
     built: BuiltModel | None = None,
+    seed_offset: int = 0,
 ) -> set[tuple[int, int, int]] | None:
     """Patterns then opponents, repeated with no-goods, until a hard-feasible schedule or ``until``.
 
-    ``built``: the instance's model if already built (its objective is ignored here)."""
+    ``built``: the instance's model if already built (its objective is ignored here);
+    ``seed_offset``: another seed for the pattern search (a restart: another pattern set)."""
     t0 = time.perf_counter()
     hard = built or build_model(hard_only(instance))
     pm = PatternModel(instance, hard)
@@ -542,7 +544,7 @@ def find_schedule(
     while session.elapsed() < until - 0.2:
         attempts += 1
         stats["pattern_attempts"] = attempts
-        pattern = pm.solve(session, until - session.elapsed(), session.params.seed + attempts)
+        pattern = pm.solve(session, until - session.elapsed(), session.params.seed + seed_offset + attempts)
         stats.setdefault("pattern_at", []).append(round(session.elapsed(), 1))
         if pattern is None:
             stats["pattern_model"] = "no pattern set found"
