@@ -22,6 +22,12 @@ from flextime.validate import validate
 from tests.conftest import tiny_round_robin
 
 
+def _schedule(instance: Instance, games: set[tuple[int, int, int]]) -> Schedule:
+    """A schedule of the engine's (home, away, slot) team-index games."""
+    ids = instance.team_ids
+    return Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+
+
 def profile(**overrides: object) -> InstanceProfile:
     base: dict[str, object] = {
         "name": "hand-made",
@@ -249,8 +255,7 @@ def test_patterns_find_a_hard_feasible_schedule_of_a_break_constrained_league():
     games = patterns.find_schedule(session, instance, 30.0, StrategyPlan(name="patterns"), stats)
     # Then the schedule satisfies every hard rule
     assert games is not None
-    ids = instance.team_ids
-    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    schedule = _schedule(instance, games)
     report = validate(instance, schedule)
     assert report.feasible, report.violations
 
@@ -275,8 +280,7 @@ def test_pattern_opponents_minimise_the_soft_separation_cost(fraction: float):
     # When the opponents of a pattern set are searched (with or without the separation)
     games = patterns.find_schedule(session, instance, 30.0, plan, stats)
     assert games is not None
-    ids = instance.team_ids
-    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    schedule = _schedule(instance, games)
     report = validate(instance, schedule)
     assert report.feasible, report.violations
     if fraction:
@@ -293,7 +297,7 @@ def test_a_separation_restart_anneals_another_separated_schedule_and_never_worse
     # Given an 8-team league with a soft separation rule, whose incumbent has plain opponents
     from flextime.engine.strategies import hard_first as hf
     from flextime.engine.strategies import patterns
-    from flextime.engine.strategies._base import complete_from_games
+    from flextime.engine.strategies._base import complete_from_games, games_of
 
     n = 8
     teams = [f"T{i}" for i in range(n)]
@@ -322,10 +326,27 @@ def test_a_separation_restart_anneals_another_separated_schedule_and_never_worse
     assert "separation" in note.removeprefix("hard_first: separation restart")
     assert history and history[0] == f"separation:{before}->{session.best.objective}"
     assert session.best.objective <= before
-    ids = instance.team_ids
-    games = {key for key, v in built.x.items() if session.best.values[v.Index()]}
-    schedule = Schedule(games=[Game(home=ids[h], away=ids[a], slot=s) for h, a, s in sorted(games)])
+    schedule = _schedule(instance, games_of(built, session.best.values))
     assert validate(instance, schedule).objective == session.best.objective
     # and without the plan's consent nothing runs
     off = StrategyPlan(name="hard_first", params={"separation_fraction": 1.0})
     assert not hf._separation_restart(session, built, off, hard, history)
+
+
+def test_the_pattern_search_stops_after_opponent_searches_that_end_unknown(benchmarks):
+    # Given Early_6, whose pattern sets' opponent searches end UNKNOWN (here: 0.05 s each)
+    from flextime.engine.strategies import patterns
+    from flextime.formats.robinx import read_instance
+
+    instance = read_instance(benchmarks / "itc2021" / "instances" / "ITC2021_Early_6.xml")
+    session = Session(SolverParams(time_limit_s=120, seed=0, workers=2), None)
+    plan = StrategyPlan(name="patterns", params={"opponent_seconds": 0.05, "opponent_unknown_max": 2})
+    stats: dict = {}
+    # When patterns and opponents are searched with at most 2 UNKNOWN opponent searches in a row
+    games = patterns.find_schedule(session, instance, 100.0, plan, stats)
+    # Then the search stops after the second, long before its deadline, and says why
+    assert games is None
+    assert stats["opponent_status"] == [s for s in stats["opponent_status"] if s.startswith("UNKNOWN")]
+    assert len(stats["opponent_status"]) == 2
+    assert stats["pattern_model"].startswith("stopped: 2 opponent searches")
+    assert session.elapsed() < 100.0

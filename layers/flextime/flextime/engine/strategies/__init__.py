@@ -82,6 +82,10 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
             "segment lowers the first schedule by less than 5%, 60% of the remaining time goes to "
             "another basin (a feasible schedule of the annealer's own, annealed; kept if better)"
         )
+        reasons.append(
+            "after 3 opponent searches in a row that end UNKNOWN (nothing learnt) the pattern search "
+            "stops and the annealer's feasibility chains get its time (Early_6: five UNKNOWN in 75 s)"
+        )
         params.update(
             {
                 "anneal": True,
@@ -99,6 +103,7 @@ def select_strategy(profile: InstanceProfile, time_limit_s: float = 60.0) -> Str
                 "feasible_fraction": 0.8,
                 "pattern_restart_fraction": 0.4,
                 "pattern_share_min": 0.5,
+                "opponent_unknown_max": 3,
             }
         )
         if profile.soft_by_family.get("SE1", 0):

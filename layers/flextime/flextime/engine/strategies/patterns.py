@@ -541,6 +541,7 @@ def find_schedule(
     session.build_seconds += time.perf_counter() - t0
     attempt_s = float(plan.get("opponent_seconds", 10.0))
     attempts = 0
+    unknown = 0  # opponent searches in a row that ended UNKNOWN
     while session.elapsed() < until - 0.2:
         attempts += 1
         stats["pattern_attempts"] = attempts
@@ -574,6 +575,12 @@ def find_schedule(
         stats.setdefault("opponent_status", []).append(
             f"{status}@{session.elapsed():.0f}s cuts {[len(c) for c in cuts]}"
         )
+        unknown = unknown + 1 if status == "UNKNOWN" else 0
+        if 0 < int(plan.get("opponent_unknown_max", 0)) <= unknown:
+            # nothing is learnt from an UNKNOWN opponent search: the caller's next phase (the
+            # annealer's feasibility chains) gets the time instead
+            stats["pattern_model"] = f"stopped: {unknown} opponent searches in a row ended UNKNOWN"
+            return None
         # exclude this pattern set: the cells of each core, else all of it
         for cut in cuts or [[(t, s) for t in range(n) for s in range(n_slots)]]:
             pm.exclude(pattern, cut)
