@@ -326,8 +326,8 @@ def _separation_restart(
 
     if float(plan.get("separation_fraction", 0.0)) <= 0 or not plan.get("separation_restarts", False):
         return False
-    seconds = float(plan.get("separation_seconds", 5.0))
-    if hard is None or session.best is None or session.remaining() < 4 * seconds:
+    separation = float(plan.get("separation_seconds", 5.0))
+    if hard is None or session.best is None or session.remaining() < 4 * separation:
         return False
     before = session.best.objective
     tries = sum(h.startswith("separation:") for h in history)

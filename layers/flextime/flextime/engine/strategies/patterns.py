@@ -469,11 +469,7 @@ def add_separation(
             continue
         for i, j in itertools.combinations(sorted({ix[t] for t in c.teams}), 2):
             meet = [
-                [
-                    model.get_bool_var_from_proto_index(v.Index())
-                    for v in (hard.x.get((i, j, s)), hard.x.get((j, i, s)))
-                    if v is not None
-                ]
+                [model.get_bool_var_from_proto_index(v.Index()) for v in hard.meet_vars(i, j, s)]
                 for s in range(n_slots)
             ]
             # windows reach past both ends, so that pairs meeting near an end count in full
