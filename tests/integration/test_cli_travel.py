@@ -135,3 +135,10 @@ def test_bench_big12_ttp(tmp_path):
     assert rows[0]["validator_feasible"] == "True"
     assert int(rows[0]["ours_miles"]) < float(rows[0]["naive_median_miles"])
     assert (tmp_path / "Big12_TTP_arena.xml").exists()
+
+
+@pytest.mark.benchmarks
+def test_bench_ttp_unknown_search_is_exit_2(benchmarks, tmp_path):
+    result = runner.invoke(app, ["bench", "ttp", "--instances", "NL4", "--search", "tabu"])
+    assert result.exit_code == 2
+    assert "--search" in result.output

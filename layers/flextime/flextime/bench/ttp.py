@@ -53,6 +53,7 @@ def run_ttp_bench(
     on_row: Callable[[dict[str, Any]], None] | None = None,
     workers: int = 1,
     lns_fraction: float = 0.0,
+    search: str = "race",
 ) -> list[dict[str, Any]]:
     """Solve each instance from scratch with the TTSA improver; one row per instance.
 
@@ -74,7 +75,13 @@ def run_ttp_bench(
         load = _load()
         started = time.perf_counter()
         result = improve_travel(
-            instance, None, time_limit_s=time_limit, seed=seed, workers=workers, lns_fraction=lns_fraction
+            instance,
+            None,
+            time_limit_s=time_limit,
+            seed=seed,
+            workers=workers,
+            lns_fraction=lns_fraction,
+            search=search,
         )
         wall = time.perf_counter() - started
         row_known = known.get(name, {})

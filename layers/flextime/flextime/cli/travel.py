@@ -33,6 +33,14 @@ Workers = Annotated[
         "--workers", min=1, max=64, help="Annealer threads on TTP-shaped instances (they share the best)."
     ),
 ]
+Search = Annotated[
+    str,
+    typer.Option(
+        "--search",
+        help="TTP instances: race (successive halving over annealer lineages, the default) or cycles "
+        "(one annealer per thread with reheat cycles).",
+    ),
+]
 
 
 def _reports_bad_input(fn: Any) -> Any:
@@ -101,17 +109,26 @@ def improve_travel_cmd(
     seed: Seed = 1,
     workers: Workers = 1,
     lns_fraction: LnsFraction = 0.0,
+    search: Search = "race",
 ) -> None:
     """Lower the travel of an existing schedule without breaking any hard constraint."""
     from flextime.formats.inputs import load_instance, load_schedule
-    from flextime.travel.improve import improve_travel
+    from flextime.travel.improve import SEARCHES, improve_travel
 
+    if search not in SEARCHES:
+        raise InputError(search, "--search", f"must be one of {', '.join(SEARCHES)}")
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", "exists and is not a directory")
     loaded = load_instance(instance)
     start = load_schedule(schedule)
     result = improve_travel(
-        loaded, start, time_limit_s=time_limit, seed=seed, workers=workers, lns_fraction=lns_fraction
+        loaded,
+        start,
+        time_limit_s=time_limit,
+        seed=seed,
+        workers=workers,
+        lns_fraction=lns_fraction,
+        search=search,
     )
     verdict = "[green]feasible[/]" if result.report.feasible else "[red]infeasible[/]"
     out_console.print(f"{loaded.name}: method {result.method}, {result.iterations:,} moves, seed {seed}")
@@ -159,12 +176,16 @@ def bench_ttp_cmd(
     ] = None,
     workers: Workers = 1,
     lns_fraction: LnsFraction = 0.0,
+    search: Search = "race",
 ) -> None:
     """TTSA on RobinX TTP instances: distance, best-known, lower bound, gap, time to best, validator."""
     from flextime.bench.table import render_markdown, write_table
     from flextime.bench.ttp import plot_gaps, run_ttp_bench
     from flextime.paths import benchmarks_dir
+    from flextime.travel.improve import SEARCHES
 
+    if search not in SEARCHES:
+        raise InputError(search, "--search", f"must be one of {', '.join(SEARCHES)}")
     names = [x.strip() for x in instances.split(",") if x.strip()]
     root = benchmarks_dir()
     for name in names:
@@ -187,6 +208,7 @@ def bench_ttp_cmd(
         on_row=show,
         workers=workers,
         lns_fraction=lns_fraction,
+        search=search,
     )
     out_console.print(render_markdown(rows), highlight=False)
     if out is not None:

@@ -19,24 +19,25 @@ infeasibility.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from flextime.domain import CA3, SE1, Game, Instance, RoundRobin, Schedule
-from flextime.travel import ttsa
 from flextime.travel.distances import location_distance_matrix
+from flextime.travel.race import race_ttp
+from flextime.travel.ttp_search import ProgressFn, initial_temperature, solve_ttp
 from flextime.validate import ValidationReport, validate
 
 __all__ = [
+    "SEARCHES",
     "ImproveResult",
     "TTPShape",
     "array_to_schedule",
     "improve_travel",
+    "initial_temperature",
     "naive_schedule",
     "schedule_to_array",
     "solve_ttp",
@@ -44,11 +45,8 @@ __all__ = [
     "ttp_shape",
 ]
 
-ProgressFn = Callable[[float, int], None]
 
-# Move mix for the TTP kernel: swap homes, swap rounds, swap teams, partial swap rounds,
-# partial swap teams (the partial swaps do most of the work).
-DEFAULT_MOVE_WEIGHTS = (0.3, 0.05, 0.05, 0.3, 0.3)
+SEARCHES = ("race", "cycles")  # the TTP path's searches (improve_travel(search=...))
 
 
 @dataclass(frozen=True)
@@ -158,225 +156,6 @@ def array_to_schedule(instance: Instance, S: np.ndarray) -> Schedule:
     return Schedule(instance=instance.name, games=games)
 
 
-@dataclass
-class TTPRun:
-    S: np.ndarray | None  # best feasible schedule (None if none found)
-    distance: int | None
-    iterations: int
-    time_to_best_s: float | None
-    history: list[tuple[float, int]]
-    restarts: int
-
-
-def initial_temperature(
-    S: np.ndarray, D: np.ndarray, max_streak: int, no_repeat: bool, seed: int, accept: float = 0.2
-) -> float:
-    """The temperature at which a worsening move on ``S`` is accepted with mean probability
-    ``accept`` (sampled swap-homes and partial-swap moves; bisection). It scales with how
-    coarsely moves change travel: about 0.3-0.5 x the mean distance on NL and galaxy instances,
-    about 1 x on circular ones (a mean-distance unit left CIRC frozen at its first local optimum)."""
-    import random
-
-    n, rounds = S.shape
-    rng = random.Random(seed)
-    d0, _ = ttsa.schedule_cost(S, D, max_streak, int(no_repeat))
-    touched = np.zeros(n, dtype=np.int8)
-    ups = []
-    for _ in range(600):
-        move = rng.choice((0, 3, 4))
-        a, c = rng.randrange(n), rng.randrange(rounds)
-        b = rng.randrange(rounds) if move == 3 else rng.randrange(n)
-        cand = S.copy()
-        if ttsa.apply_move(cand, move, a, b, c, touched):
-            d, _ = ttsa.schedule_cost(cand, D, max_streak, int(no_repeat))
-            if d > d0:
-                ups.append(float(d - d0))
-    mean_d = float(D[~np.eye(n, dtype=bool)].mean()) or 1.0
-    if len(ups) < 20:
-        return 0.4 * mean_d
-    deltas = np.array(ups)
-    lo, hi = 1e-6 * mean_d, 1e3 * mean_d
-    for _ in range(60):
-        mid = (lo * hi) ** 0.5
-        if float(np.exp(-deltas / mid).mean()) < accept:
-            lo = mid
-        else:
-            hi = mid
-    return hi
-
-
-def solve_ttp(
-    D: np.ndarray,
-    *,
-    time_limit_s: float,
-    seed: int = 1,
-    initial: np.ndarray | None = None,
-    max_streak: int = 3,
-    no_repeat: bool = True,
-    t_start: float = 1.0,
-    t_end: float = 0.1,
-    cycle_s: float | None = None,
-    reheat: float = 0.6,
-    move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
-    weight: float = 1.0,
-    max_c: int = 2000,
-    mode: int = 0,
-    workers: int = 1,
-    chunk: int = 50_000,
-    on_progress: ProgressFn | None = None,
-) -> TTPRun:
-    """TTSA on distance matrix ``D`` for ``time_limit_s`` seconds.
-
-    Temperatures are relative to :func:`initial_temperature`: the first cycle cools geometrically from
-    ``t_start`` to ``t_end`` (below about 0.1 the search is frozen); later cycles
-    restart from the best feasible schedule at ``reheat * t_start``. ``history`` lists
-    (seconds, distance) at every new best.
-
-    ``workers`` > 1 runs that many annealers in threads (the kernel releases the GIL), each from its
-    own random schedule and seed; at every new cycle each restarts from the best schedule any of
-    them found (population-based annealing in waves, after Van Hentenryck and Vergados 2007).
-    ``mode`` bit 1: TTSA's nonlinear penalty sqrt(d^2 + (w f(v))^2); bit 2: the weight changes at
-    new bests only and phases count accepted moves (the paper's loop); 0: linear penalty, weight
-    oscillation per phase (the default, as good on NL/CIRC/GAL in our runs and simpler)."""
-    D = np.ascontiguousarray(D, dtype=np.int64)
-    n = D.shape[0]
-    workers = max(1, int(workers))
-    ttsa.seed_rng(seed)
-    S0 = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
-    mean_d = initial_temperature(S0, D, max_streak, no_repeat, seed)  # the temperature unit
-    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)  # initial weight of one broken rule
-    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
-    cdf /= cdf[-1]
-    # compile (or load the numba cache) before the clock starts
-    sf0 = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
-    si0 = np.array([0, 0, 0, 0, 0, 0, mode, max_c, 10**12, 10**12], dtype=np.int64)
-    warm = (S0.copy(), D, max_streak, int(no_repeat), cdf, sf0.copy(), si0.copy(), S0.copy(), S0.copy(), 1)
-    ttsa.anneal(*warm)
-    pool = _Pool(
-        D=D,
-        S0=S0,
-        sf0=sf0,
-        si0=si0,
-        cdf=cdf,
-        seed=seed,
-        fresh=initial is None,
-        max_streak=max_streak,
-        no_repeat=int(no_repeat),
-        time_limit_s=time_limit_s,
-        cycle_s=cycle_s or time_limit_s / 4,
-        t_hot=t_start * mean_d,
-        t_cold=t_end * mean_d,
-        reheat=reheat,
-        w0=w0,
-        chunk=chunk,
-        on_progress=on_progress,
-    )
-    if workers == 1:
-        _anneal_worker(pool, 0)
-    else:
-        threads = [threading.Thread(target=_anneal_worker, args=(pool, k)) for k in range(workers)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-    found = pool.best is not None and pool.distance is not None
-    return TTPRun(
-        S=pool.best if found else None,
-        distance=pool.distance if found else None,
-        iterations=pool.iterations,
-        time_to_best_s=pool.history[-1][0] if pool.history else None,
-        history=pool.history,
-        restarts=pool.restarts,
-    )
-
-
-@dataclass
-class _Pool:
-    """What the annealer threads share: the problem, the schedule of temperatures, the best
-    schedule any of them found (under a lock) and the totals."""
-
-    D: np.ndarray
-    S0: np.ndarray
-    sf0: np.ndarray
-    si0: np.ndarray
-    cdf: np.ndarray
-    seed: int
-    fresh: bool
-    max_streak: int
-    no_repeat: int
-    time_limit_s: float
-    cycle_s: float
-    t_hot: float
-    t_cold: float
-    reheat: float
-    w0: float
-    chunk: int
-    on_progress: ProgressFn | None
-    best: np.ndarray | None = None
-    distance: int | None = None
-    history: list[tuple[float, int]] = field(default_factory=list)
-    iterations: int = 0
-    restarts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    start: float = field(default_factory=time.perf_counter)
-
-    def offer(self, S: np.ndarray, d: int) -> None:
-        with self.lock:
-            if self.distance is None or d < self.distance:
-                self.best, self.distance = S.copy(), d
-                t = round(time.perf_counter() - self.start, 3)
-                self.history.append((t, d))
-                if self.on_progress is not None:
-                    self.on_progress(t, d)
-
-    def shared(self) -> tuple[np.ndarray | None, int | None]:
-        with self.lock:
-            return self.best, self.distance
-
-    def temperature(self, elapsed: float) -> tuple[int, float]:
-        """(cycle, temperature) at ``elapsed`` seconds: geometric cooling within each cycle."""
-        c = int(elapsed // self.cycle_s)
-        x = (elapsed - c * self.cycle_s) / self.cycle_s
-        t0 = self.t_hot * (self.reheat if c else 1.0)
-        return c, t0 * (self.t_cold / t0) ** min(1.0, x)
-
-
-def _anneal_worker(pool: _Pool, k: int) -> None:
-    """One annealer: from its own schedule; at every new cycle from the best any worker found."""
-    D, n = pool.D, pool.D.shape[0]
-    if k == 0:
-        S = pool.S0.copy()
-    else:
-        ttsa.seed_rng(pool.seed * 7919 + k)  # numba keeps one random state per thread
-        S = ttsa.random_schedule(n) if pool.fresh else pool.S0.copy()
-    sf, si = pool.sf0.copy(), pool.si0.copy()
-    best, best_inf = S.copy(), S.copy()
-    d0, v0 = ttsa.schedule_cost(S, D, pool.max_streak, pool.no_repeat)
-    if v0 == 0:
-        sf[3] = d0
-        pool.offer(S, int(d0))
-    iterations, cycle_seen = 0, 0
-    while (elapsed := time.perf_counter() - pool.start) < pool.time_limit_s:
-        c, sf[0] = pool.temperature(elapsed)
-        if c > cycle_seen:
-            cycle_seen = c
-            shared, shared_d = pool.shared()
-            if shared is not None and shared_d is not None:
-                S[:, :] = shared
-                if shared_d < sf[3]:
-                    best[:, :] = shared
-                    sf[3] = shared_d
-            sf[1] = pool.w0
-        before = sf[3]
-        ttsa.anneal(S, D, pool.max_streak, pool.no_repeat, pool.cdf, sf, si, best, best_inf, pool.chunk)
-        iterations += pool.chunk
-        if sf[3] < before:
-            pool.offer(best, int(sf[3]))
-    with pool.lock:
-        pool.iterations += iterations
-        pool.restarts += int(si[5]) + cycle_seen
-
-
 def _key(report: ValidationReport) -> tuple[int, int, int]:
     """Hard infeasibility first, then the objective, then travel (which also counts when the
     objective does not weigh it: the travel agent never trades soft penalties for miles)."""
@@ -391,15 +170,20 @@ def improve_travel(
     seed: int = 1,
     workers: int = 1,
     lns_fraction: float = 0.0,
+    search: str = "race",
     on_progress: ProgressFn | None = None,
 ) -> ImproveResult:
     """Lower the travel of ``schedule`` (or build a TTP schedule from scratch when it is None and the
     instance has the TTP shape) within ``time_limit_s``. The result never has more hard
     infeasibility or a higher objective than the input (validator figures).
 
-    TTP-shaped instances: the annealer (``workers`` threads); with ``lns_fraction`` > 0 the last
-    part of the time goes to CP-SAT round-window LNS on the annealed schedule
-    (:mod:`flextime.travel.ttp_lns`)."""
+    TTP-shaped instances: ``search`` "race" (the default: successive halving over annealer
+    lineages, :mod:`flextime.travel.race`) or "cycles" (one annealer per thread, cooling cycles with
+    reheats, :func:`~flextime.travel.ttp_search.solve_ttp`), on ``workers`` threads; with
+    ``lns_fraction`` > 0 the last part of the time goes to CP-SAT round-window LNS on the annealed
+    schedule (:mod:`flextime.travel.ttp_lns`)."""
+    if search not in SEARCHES:
+        raise ValueError(f"search must be one of {', '.join(SEARCHES)}, not {search!r}")
     start = time.perf_counter()
     shape = ttp_shape(instance)
     before = validate(instance, schedule) if schedule is not None else None
@@ -407,9 +191,9 @@ def improve_travel(
     method, iterations, history, ttb = "none", 0, [], None
     initial = schedule_to_array(instance, schedule) if (shape and schedule is not None) else None
     if shape is not None and (schedule is None or initial is not None):
-        method = "ttsa"
+        method = "race" if search == "race" else "ttsa"
         D = team_distance_matrix(instance)
-        run = solve_ttp(
+        run = (race_ttp if search == "race" else solve_ttp)(
             D,
             time_limit_s=time_limit_s * (1.0 - lns_fraction),
             seed=seed,
@@ -423,7 +207,7 @@ def improve_travel(
         if run.S is not None and run.distance is not None and lns_fraction > 0:
             from flextime.travel.ttp_lns import improve_rounds
 
-            method = "ttsa+lns"
+            method += "+lns"
             offset = time.perf_counter() - start
             polish = improve_rounds(
                 run.S,

@@ -1,0 +1,183 @@
+"""Racing annealers for the TTP: successive halving over annealer lineages.
+
+The annealer's end result depends mostly on the basin its first seconds fall into (NL16 at 120 s:
+283k-294k over seeds), and a lineage that leads early usually still leads later. So instead of one
+long anneal the time is spent as a race: stage 0 starts ``2**(h-1) x workers`` lineages from random
+schedules (or from the given schedule, each with its own seed), every later stage keeps the better
+half and continues each survivor from its best schedule, and the last stage runs ``workers``
+lineages. Across the stages every lineage follows one geometric cooling from ``t_start`` to
+``t_end`` (units of :func:`~flextime.travel.ttp_search.initial_temperature`), and within a stage
+it goes back to its best schedule every ``wave_s`` seconds (waves, after Van Hentenryck and
+Vergados' population-based annealing). Lineages of a stage run ``workers`` at a time in threads
+(the compiled kernel releases the GIL).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from flextime.travel import ttsa
+from flextime.travel.ttp_search import (
+    DEFAULT_MOVE_WEIGHTS,
+    ProgressFn,
+    TTPRun,
+    anneal_lineage,
+    initial_temperature,
+    warm_up,
+)
+
+__all__ = ["Stage", "race_stages", "race_ttp"]
+
+# share of the wall time per stage when there are 4 stages (fewer stages use the last ones)
+STAGE_SHARES = (0.2, 0.2, 0.25, 0.35)
+
+
+@dataclass(frozen=True)
+class Stage:
+    lineages: int
+    seconds: float  # per lineage
+
+
+def race_stages(time_limit_s: float, workers: int = 1, max_stages: int = 4) -> list[Stage]:
+    """The race for ``time_limit_s`` seconds of wall time on ``workers`` threads: up to four stages
+    (one more for every doubling of the time above 4 s), lineages halving from stage to stage down
+    to ``workers``; a stage of ``k`` lineages takes ``k / workers`` rounds of ``seconds``."""
+    workers = max(1, int(workers))
+    h = 1
+    while h < min(max_stages, len(STAGE_SHARES)) and time_limit_s >= 4.0 * 2**h:
+        h += 1
+    shares = STAGE_SHARES[len(STAGE_SHARES) - h :]
+    total = sum(shares)
+    stages = []
+    for i, share in enumerate(shares):
+        lineages = workers * 2 ** (h - 1 - i)
+        stages.append(Stage(lineages=lineages, seconds=time_limit_s * share / total * workers / lineages))
+    return stages
+
+
+@dataclass
+class _Board:
+    """The best schedule any lineage found, with the race's clock (under a lock)."""
+
+    start: float
+    on_progress: ProgressFn | None
+    best: np.ndarray | None = None
+    distance: int | None = None
+
+    def __post_init__(self) -> None:
+        self.history: list[tuple[float, int]] = []
+        self.lock = threading.Lock()
+
+    def offer(self, S: np.ndarray, d: int) -> None:
+        with self.lock:
+            if self.distance is None or d < self.distance:
+                self.best, self.distance = S.copy(), int(d)
+                t = round(time.perf_counter() - self.start, 3)
+                self.history.append((t, int(d)))
+                if self.on_progress is not None:
+                    self.on_progress(t, int(d))
+
+
+def race_ttp(
+    D: np.ndarray,
+    *,
+    time_limit_s: float,
+    seed: int = 1,
+    initial: np.ndarray | None = None,
+    max_streak: int = 3,
+    no_repeat: bool = True,
+    workers: int = 1,
+    t_start: float = 1.0,
+    t_end: float = 0.4,
+    wave_s: float = 8.0,
+    move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
+    weight: float = 1.0,
+    chunk: int = 50_000,
+    on_progress: ProgressFn | None = None,
+) -> TTPRun:
+    """Successive-halving race of annealer lineages on distance matrix ``D`` (see the module
+    docstring). Same result record as :func:`~flextime.travel.ttp_search.solve_ttp`; ``restarts``
+    counts the lineages started."""
+    D = np.ascontiguousarray(D, dtype=np.int64)
+    n = D.shape[0]
+    workers = max(1, int(workers))
+    stages = race_stages(time_limit_s, workers)
+    ttsa.seed_rng(seed)
+    starts = [ttsa.random_schedule(n) for _ in range(stages[0].lineages)]
+    if initial is not None:
+        starts = [np.array(initial, dtype=np.int64) for _ in starts]
+    # the temperature unit: median over a few start schedules (one sample is noisy)
+    unit = float(
+        np.median(
+            [initial_temperature(s, D, max_streak, no_repeat, seed + k) for k, s in enumerate(starts[:3])]
+        )
+    )
+    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)
+    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
+    cdf /= cdf[-1]
+    # compile (or load the numba cache) before the clock starts
+    warm_up(D, starts[0], max_streak, no_repeat, cdf, w0)
+    board = _Board(start=time.perf_counter(), on_progress=on_progress)
+    lineage_total = sum(s.seconds for s in stages)
+    # a lineage: (schedule to continue from, its best distance or None, id)
+    pop: list[tuple[np.ndarray, int | None, int]] = [(s, None, k) for k, s in enumerate(starts)]
+    iterations = 0
+    done = 0.0  # lineage seconds behind every survivor
+    for si, stage in enumerate(stages):
+        pop = sorted(pop, key=lambda p: (p[1] is None, p[1] or 0, p[2]))[: stage.lineages]
+        ratio = t_end / t_start
+        t_from = t_start * ratio ** (done / lineage_total)
+        t_to = t_start * ratio ** ((done + stage.seconds) / lineage_total)
+        deadline = board.start + time_limit_s
+
+        def run(
+            p: tuple[np.ndarray, int | None, int],
+            si: int = si,
+            t_from: float = t_from,
+            t_to: float = t_to,
+            seconds: float = stage.seconds,
+            deadline: float = deadline,
+        ):
+            S, d, k = p
+            left = min(seconds, deadline - time.perf_counter())
+            if left <= 0:
+                return (S, d, k), 0
+            best, dist, moves = anneal_lineage(
+                D,
+                S,
+                seconds=left,
+                unit=unit,
+                t_from=t_from,
+                t_to=t_to,
+                wave_s=wave_s,
+                seed=seed * 7919 + 131 * si + k,
+                max_streak=max_streak,
+                no_repeat=no_repeat,
+                cdf=cdf,
+                w0=w0,
+                chunk=chunk,
+                sink=board.offer,
+            )
+            if best is None or dist is None or (d is not None and dist >= d):
+                return (S, d, k), moves
+            return (best, dist, k), moves
+
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            results = list(ex.map(run, pop))
+        pop = [r[0] for r in results]
+        iterations += sum(r[1] for r in results)
+        done += stage.seconds
+    found = board.best is not None and board.distance is not None
+    return TTPRun(
+        S=board.best if found else None,
+        distance=board.distance if found else None,
+        iterations=iterations,
+        time_to_best_s=board.history[-1][0] if board.history else None,
+        history=board.history,
+        restarts=stages[0].lineages,
+    )
