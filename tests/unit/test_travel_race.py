@@ -1,5 +1,6 @@
 """The TTP race (successive halving over annealer lineages): its stage plan and its results."""
 
+import itertools
 import math
 
 import numpy as np
@@ -22,7 +23,7 @@ def test_race_stages_halve_down_to_the_workers_and_fill_the_time(limit, workers)
     stages = race_stages(limit, workers)
     counts = [s.lineages for s in stages]
     assert counts[-1] == workers
-    assert all(a == 2 * b for a, b in zip(counts, counts[1:], strict=False))
+    assert all(a == 2 * b for a, b in itertools.pairwise(counts))
     assert 1 <= len(stages) <= 4
     wall = sum(math.ceil(s.lineages / workers) * s.seconds for s in stages)
     assert wall == pytest.approx(limit)
