@@ -28,6 +28,7 @@ from flextime.travel.ttp_search import (
     TTPRun,
     anneal_lineage,
     initial_temperature,
+    kernel_weights,
     warm_up,
 )
 
@@ -117,9 +118,7 @@ def race_ttp(
             [initial_temperature(s, D, max_streak, no_repeat, seed + k) for k, s in enumerate(starts[:3])]
         )
     )
-    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)
-    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
-    cdf /= cdf[-1]
+    w0, cdf = kernel_weights(D, move_weights, weight)
     # compile (or load the numba cache) before the clock starts
     warm_up(D, starts[0], max_streak, no_repeat, cdf, w0)
     board = _Board(start=time.perf_counter(), on_progress=on_progress)

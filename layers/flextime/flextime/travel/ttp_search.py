@@ -20,6 +20,7 @@ __all__ = [
     "TTPRun",
     "anneal_lineage",
     "initial_temperature",
+    "kernel_weights",
     "solve_ttp",
     "warm_up",
 ]
@@ -78,6 +79,14 @@ def initial_temperature(
     return hi
 
 
+def kernel_weights(D: np.ndarray, move_weights: tuple[float, ...], weight: float) -> tuple[float, np.ndarray]:
+    """(initial weight of one broken rule = ``weight`` x mean distance, cumulative move mix)."""
+    n = D.shape[0]
+    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)
+    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
+    return w0, cdf / cdf[-1]
+
+
 def warm_up(
     D: np.ndarray, S: np.ndarray, max_streak: int, no_repeat: bool, cdf: np.ndarray, w0: float
 ) -> None:
@@ -128,9 +137,7 @@ def solve_ttp(
     ttsa.seed_rng(seed)
     S0 = ttsa.random_schedule(n) if initial is None else np.array(initial, dtype=np.int64)
     mean_d = unit or initial_temperature(S0, D, max_streak, no_repeat, seed)  # the temperature unit
-    w0 = weight * (float(D[~np.eye(n, dtype=bool)].mean()) or 1.0)  # initial weight of one broken rule
-    cdf = np.cumsum(np.array(move_weights, dtype=np.float64))
-    cdf /= cdf[-1]
+    w0, cdf = kernel_weights(D, move_weights, weight)
     sf0 = np.array([t_start * mean_d, w0, t_start * mean_d, 1e308, 1e308, t_start * mean_d, 1.0, w0])
     si0 = np.array([0, 0, 0, 0, 0, 0, mode, max_c, 10**12, 10**12], dtype=np.int64)
     warm_up(D, S0, max_streak, no_repeat, cdf, w0)
