@@ -166,7 +166,7 @@ def test_improver_never_worse_on_ttp(seed):
     assert after.infeasibility <= before.infeasibility
     assert after.travel_total <= before.travel_total
     assert result.after_travel == after.travel_total
-    assert result.method == "race"
+    assert result.method == "beam+race"
 
 
 def venue_instance(constraints: list | None = None) -> Instance:

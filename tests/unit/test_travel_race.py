@@ -64,5 +64,7 @@ def test_improve_travel_cycles_search_still_available():
     instance = random_ttp(6, seed=3)
     result = improve_travel(instance, None, time_limit_s=0.3, seed=1, search="cycles")
     assert result.method == "ttsa" and result.feasible
-    raced = improve_travel(instance, None, time_limit_s=0.3, seed=1)
+    raced = improve_travel(instance, None, time_limit_s=0.3, seed=1, search="race")
     assert raced.method == "race" and raced.feasible
+    default = improve_travel(instance, None, time_limit_s=0.3, seed=1)
+    assert default.method == "beam+race" and default.feasible

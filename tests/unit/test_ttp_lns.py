@@ -71,7 +71,7 @@ def test_improve_travel_polishes_with_lns_and_stays_validator_clean():
     start_schedule = naive_schedule(instance, 11)
     before = validate(instance, start_schedule)
     result = improve_travel(instance, start_schedule, time_limit_s=1.5, seed=2, lns_fraction=0.5)
-    assert result.method == "race+lns"
+    assert result.method == "beam+race+lns"
     assert result.feasible
     after = validate(instance, result.schedule)
     assert after.feasible and after.travel_total == result.after_travel

@@ -53,7 +53,7 @@ def run_ttp_bench(
     on_row: Callable[[dict[str, Any]], None] | None = None,
     workers: int = 1,
     lns_fraction: float = 0.0,
-    search: str = "race",
+    search: str = "beam",
 ) -> list[dict[str, Any]]:
     """Solve each instance from scratch with the TTSA improver; one row per instance.
 

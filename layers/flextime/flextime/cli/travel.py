@@ -37,7 +37,8 @@ Search = Annotated[
     str,
     typer.Option(
         "--search",
-        help="TTP instances: race (successive halving over annealer lineages, the default) or cycles "
+        help="TTP instances: beam (beam search builds schedules, then annealers race from them; the "
+        "default), race (successive halving over annealer lineages from random schedules) or cycles "
         "(one annealer per thread with reheat cycles).",
     ),
 ]
@@ -109,7 +110,7 @@ def improve_travel_cmd(
     seed: Seed = 1,
     workers: Workers = 1,
     lns_fraction: LnsFraction = 0.0,
-    search: Search = "race",
+    search: Search = "beam",
 ) -> None:
     """Lower the travel of an existing schedule without breaking any hard constraint."""
     from flextime.formats.inputs import load_instance, load_schedule
@@ -176,7 +177,7 @@ def bench_ttp_cmd(
     ] = None,
     workers: Workers = 1,
     lns_fraction: LnsFraction = 0.0,
-    search: Search = "race",
+    search: Search = "beam",
 ) -> None:
     """TTSA on RobinX TTP instances: distance, best-known, lower bound, gap, time to best, validator."""
     from flextime.bench.table import render_markdown, write_table

@@ -4,9 +4,11 @@ Two paths, chosen from the instance:
 
 * **TTP path** (:func:`ttp_shape` recognises it): a compact double round robin (not mirrored) over
   a distance matrix or venues, whose only constraints are the TTP rules (CA3 "at most k home/away
-  in k+1 slots" and SE1 "no repeaters"). The compiled TTSA kernel (:mod:`flextime.travel.ttsa`)
-  runs simulated annealing with the five classic neighbourhoods, a penalty for broken TTP rules,
-  a time-based cooling schedule and restarts from the best schedule.
+  in k+1 slots" and SE1 "no repeaters"). A beam search guided by exact per-team bounds builds
+  schedules (:mod:`flextime.travel.beam`, up to 16 teams), then the compiled TTSA kernel
+  (:mod:`flextime.travel.ttsa`) anneals from them: the five classic neighbourhoods, a penalty for
+  broken TTP rules, a time-based cooling schedule, lineages raced by successive halving
+  (:mod:`flextime.travel.race`).
 * **General path** (anything else: dated, partial, extra constraints, soft penalties): a seeded
   local search over the same neighbourhoods on the game list (:mod:`flextime.travel.local_search`)
   where every candidate is scored by the independent validator and accepted only if its hard
@@ -28,10 +30,11 @@ from pydantic import BaseModel, Field
 from flextime.domain import CA3, SE1, Game, Instance, RoundRobin, Schedule
 from flextime.travel.distances import location_distance_matrix
 from flextime.travel.race import race_ttp
-from flextime.travel.ttp_search import ProgressFn, initial_temperature, solve_ttp
+from flextime.travel.ttp_search import ProgressFn, TTPRun, initial_temperature, solve_ttp
 from flextime.validate import ValidationReport, validate
 
 __all__ = [
+    "DEFAULT_SEARCH",
     "SEARCHES",
     "ImproveResult",
     "TTPShape",
@@ -46,7 +49,10 @@ __all__ = [
 ]
 
 
-SEARCHES = ("race", "cycles")  # the TTP path's searches (improve_travel(search=...))
+SEARCHES = ("beam", "race", "cycles")  # the TTP path's searches (improve_travel(search=...))
+DEFAULT_SEARCH = "beam"
+BEAM_SHARE = 0.5  # of the time, for the beam of the "beam" search (the race from its schedules: the rest)
+BEAM_RACE_TEMPERATURES = (0.3, 0.1)  # the race from built schedules starts cooler than from random ones
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,72 @@ def _key(report: ValidationReport) -> tuple[int, int, int]:
     return (report.infeasibility, report.objective, report.travel_total or 0)
 
 
+def _beam_then_race(
+    D: np.ndarray,
+    shape: TTPShape,
+    initial: np.ndarray | None,
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+    on_progress: ProgressFn | None,
+) -> tuple[str, TTPRun]:
+    """The "beam" search: beams (:mod:`flextime.travel.beam`) build schedules in
+    :data:`BEAM_SHARE` of the time, then annealers race from them (and from ``initial``) for the
+    rest. Where the beam cannot run (too many teams for its memory) the race has all the time."""
+    from flextime.travel.beam import beam_ttp, warm_up
+
+    warm_up()  # compile (or load numba's cache) before the clock starts
+    start = time.perf_counter()
+    beam = beam_ttp(
+        D,
+        time_limit_s=time_limit_s * BEAM_SHARE,
+        max_streak=shape.max_streak,
+        no_repeat=shape.no_repeat,
+        seed=seed,
+        workers=workers,
+    )
+    starts = [S for S, _ in beam.schedules] if beam is not None else []
+    if not starts:
+        run = race_ttp(
+            D,
+            time_limit_s=max(0.0, time_limit_s - (time.perf_counter() - start)),
+            seed=seed,
+            initial=initial,
+            max_streak=shape.max_streak,
+            no_repeat=shape.no_repeat,
+            workers=workers,
+            on_progress=on_progress,
+        )
+        return "race", run
+    assert beam is not None
+    if on_progress is not None:
+        for t, d in beam.history:
+            on_progress(t, d)
+    if initial is not None:
+        starts.append(initial)
+    offset = time.perf_counter() - start
+    t_hot, t_cold = BEAM_RACE_TEMPERATURES
+    run = race_ttp(
+        D,
+        time_limit_s=max(0.0, time_limit_s - offset),
+        seed=seed,
+        starts=starts,
+        max_streak=shape.max_streak,
+        no_repeat=shape.no_repeat,
+        workers=workers,
+        t_start=t_hot,
+        t_end=t_cold,
+        on_progress=None if on_progress is None else (lambda t, d: on_progress(round(offset + t, 3), d)),
+    )
+    history = [*beam.history, *((round(offset + t, 3), d) for t, d in run.history)]
+    best = [(t, d) for k, (t, d) in enumerate(history) if all(d < e for _, e in history[:k])]
+    run.history = best
+    run.time_to_best_s = best[-1][0] if best else None
+    if run.S is None and beam.schedules:
+        run.S, run.distance = beam.schedules[0]
+    return "beam+race", run
+
+
 def improve_travel(
     instance: Instance,
     schedule: Schedule | None = None,
@@ -170,16 +242,18 @@ def improve_travel(
     seed: int = 1,
     workers: int = 1,
     lns_fraction: float = 0.0,
-    search: str = "race",
+    search: str = DEFAULT_SEARCH,
     on_progress: ProgressFn | None = None,
 ) -> ImproveResult:
     """Lower the travel of ``schedule`` (or build a TTP schedule from scratch when it is None and the
     instance has the TTP shape) within ``time_limit_s``. The result never has more hard
     infeasibility or a higher objective than the input (validator figures).
 
-    TTP-shaped instances: ``search`` "race" (the default: successive halving over annealer
-    lineages, :mod:`flextime.travel.race`) or "cycles" (one annealer per thread, cooling cycles with
-    reheats, :func:`~flextime.travel.ttp_search.solve_ttp`), on ``workers`` threads; with
+    TTP-shaped instances: ``search`` "beam" (the default: beam search builds schedules, then
+    annealers race from them, :func:`_beam_then_race`), "race" (successive halving over annealer
+    lineages from random schedules, :mod:`flextime.travel.race`) or "cycles" (one annealer per
+    thread, cooling cycles with reheats, :func:`~flextime.travel.ttp_search.solve_ttp`), on
+    ``workers`` threads; with
     ``lns_fraction`` > 0 the last part of the time goes to CP-SAT round-window LNS on the annealed
     schedule (:mod:`flextime.travel.ttp_lns`)."""
     if search not in SEARCHES:
@@ -191,18 +265,22 @@ def improve_travel(
     method, iterations, history, ttb = "none", 0, [], None
     initial = schedule_to_array(instance, schedule) if (shape and schedule is not None) else None
     if shape is not None and (schedule is None or initial is not None):
-        method = "race" if search == "race" else "ttsa"
         D = team_distance_matrix(instance)
-        run = (race_ttp if search == "race" else solve_ttp)(
-            D,
-            time_limit_s=time_limit_s * (1.0 - lns_fraction),
-            seed=seed,
-            initial=initial,
-            max_streak=shape.max_streak,
-            no_repeat=shape.no_repeat,
-            workers=workers,
-            on_progress=on_progress,
-        )
+        ttp_limit = time_limit_s * (1.0 - lns_fraction)
+        if search == "beam":
+            method, run = _beam_then_race(D, shape, initial, ttp_limit, seed, workers, on_progress)
+        else:
+            method = "race" if search == "race" else "ttsa"
+            run = (race_ttp if search == "race" else solve_ttp)(
+                D,
+                time_limit_s=ttp_limit,
+                seed=seed,
+                initial=initial,
+                max_streak=shape.max_streak,
+                no_repeat=shape.no_repeat,
+                workers=workers,
+                on_progress=on_progress,
+            )
         iterations, history, ttb = run.iterations, run.history, run.time_to_best_s
         if run.S is not None and run.distance is not None and lns_fraction > 0:
             from flextime.travel.ttp_lns import improve_rounds

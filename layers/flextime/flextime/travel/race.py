@@ -90,6 +90,7 @@ def race_ttp(
     time_limit_s: float,
     seed: int = 1,
     initial: np.ndarray | None = None,
+    starts: list[np.ndarray] | None = None,
     max_streak: int = 3,
     no_repeat: bool = True,
     workers: int = 1,
@@ -109,22 +110,27 @@ def race_ttp(
     workers = max(1, int(workers))
     stages = race_stages(time_limit_s, workers)
     ttsa.seed_rng(seed)
-    starts = [ttsa.random_schedule(n) for _ in range(stages[0].lineages)]
-    if initial is not None:
-        starts = [np.array(initial, dtype=np.int64) for _ in starts]
-    # the temperature unit: median over a few start schedules (one sample is noisy)
+    lineages = stages[0].lineages
+    if starts:  # given schedules (the beam's): round robin over the stage-0 lineages
+        given = [np.array(s, dtype=np.int64) for s in starts]
+        first = [given[k % len(given)] for k in range(lineages)]
+    elif initial is not None:
+        first = [np.array(initial, dtype=np.int64) for _ in range(lineages)]
+    else:
+        first = [ttsa.random_schedule(n) for _ in range(lineages)]
+    # the temperature unit: median over a few start schedules (one sample is noisy); random ones
+    # when the starts are built schedules (from a good schedule worsening moves are coarser)
+    probe = [ttsa.random_schedule(n) for _ in range(3)] if starts else first[:3]
     unit = float(
-        np.median(
-            [initial_temperature(s, D, max_streak, no_repeat, seed + k) for k, s in enumerate(starts[:3])]
-        )
+        np.median([initial_temperature(s, D, max_streak, no_repeat, seed + k) for k, s in enumerate(probe)])
     )
     w0, cdf = kernel_weights(D, move_weights, weight)
     # compile (or load the numba cache) before the clock starts
-    warm_up(D, starts[0], max_streak, no_repeat, cdf, w0)
+    warm_up(D, first[0], max_streak, no_repeat, cdf, w0)
     board = _Board(start=time.perf_counter(), on_progress=on_progress)
-    lineage_total = sum(s.seconds for s in stages)
+    lineage_total = sum(s.seconds for s in stages) or 1.0
     # a lineage: (schedule to continue from, its best distance or None, id)
-    pop: list[tuple[np.ndarray, int | None, int]] = [(s, None, k) for k, s in enumerate(starts)]
+    pop: list[tuple[np.ndarray, int | None, int]] = [(s, None, k) for k, s in enumerate(first)]
     iterations = 0
     done = 0.0  # lineage seconds behind every survivor
     for si, stage in enumerate(stages):

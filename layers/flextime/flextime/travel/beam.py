@@ -1,0 +1,427 @@
+# ruff: noqa: C901  (flat numba kernels: long branchy loops on purpose)
+"""Beam search for the TTP: build the schedule game by game, guided by exact per-team bounds.
+
+After Frohner, Neumann and Raidl, "A beam search approach to the traveling tournament problem"
+(EvoCOP 2020). The schedule is built round by round; within a round the lowest-numbered team not
+yet playing picks its opponent and venue (a *level* of the search is one game, so a double round
+robin of ``n`` teams has ``n (n - 1)`` levels). A node is ranked by the travel so far plus, for
+every team, the least travel it still needs on its own: :func:`team_bounds` solves that exactly by
+dynamic programming over (teams still to visit, home games left, where the team is, its home/away
+streak), with the streak rule and the trip home at the end. A child whose team cannot finish on
+its own (infinite bound) is dropped; the ``width`` best children of a level are kept (ties broken
+at random). Repeaters are checked when a game is placed (the bound ignores them: still a lower
+bound).
+
+Annealing moves one schedule through the space; the beam builds whole schedules whose every team
+travels close to its own optimum, which is where the circular (CIRC) instances' best schedules
+are (the annealer stalls 8-15 % above them). :func:`beam_ttp` widens the beam (x ~3) while the
+time allows and returns the best schedules of the widest beam; the ``beam`` search of
+:func:`~flextime.travel.improve.improve_travel` then races annealers from them
+(:mod:`flextime.travel.race`).
+
+Memory: the bounds hold ``n * 2**(n-1) * n * n * (2 k + 1)`` int32 (n = 16, k = 3: 3.8 GB), so the
+beam is used up to :data:`MAX_TEAMS` teams; a level keeps ``7 * width`` bytes of back pointers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from flextime.travel import ttsa
+
+try:  # pragma: no cover - exercised where numba is installed
+    from numba import njit
+except ImportError:  # pragma: no cover
+
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        def wrap(f):
+            return f
+
+        return wrap(args[0]) if args and callable(args[0]) else wrap
+
+
+__all__ = [
+    "MAX_TEAMS",
+    "BeamRun",
+    "available_memory",
+    "beam_search",
+    "beam_ttp",
+    "bounds_bytes",
+    "team_bounds",
+    "warm_up",
+]
+
+INF = 1 << 29
+MAX_TEAMS = 16  # the bounds of 18 teams would take 64 GB
+MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no time anyway)
+
+
+def bounds_bytes(n: int, max_streak: int = 3) -> int:
+    """Bytes of :func:`team_bounds` for ``n`` teams."""
+    return 4 * n * 2 ** (n - 1) * n * n * (2 * max_streak + 1)
+
+
+@njit(cache=True, nogil=True)
+def _team_bound(D, t, K, V):
+    """Fill ``V[mask, h, loc, s]`` for team ``t``: the least travel to finish when the other teams
+    in ``mask`` (relative bits: team ``k`` is bit ``k`` below ``t`` and ``k - 1`` above) are still
+    to be visited, ``h`` home games remain, the team is at ``loc`` (0..n-2: the other teams in
+    relative order, n-1: home) with streak state ``s`` (0..K-1: away 1..K, K..2K-1: home 1..K,
+    2K: no game yet). INF where it cannot finish within the streak rule."""
+    n = D.shape[0]
+    m = n - 1
+    NS = 2 * K + 1
+    other = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        other[k] = k if k < t else k + 1
+    for mask in range(1 << m):
+        for h in range(n):
+            for loc in range(n):
+                a = t if loc == m else other[loc]
+                for s in range(NS):
+                    V[mask, h, loc, s] = INF
+                if loc < m and (mask >> loc) & 1:
+                    continue
+                if mask == 0 and h == 0:
+                    for s in range(NS):
+                        V[mask, h, loc, s] = D[a, t]
+                    continue
+                for s in range(NS):
+                    if s < K and loc == m:  # away streak but at home
+                        continue
+                    if K <= s < 2 * K and loc != m:  # home streak but away
+                        continue
+                    best = INF
+                    if h > 0:  # a home game next
+                        ns = K if (s < K or s == 2 * K) else s + 1
+                        if ns < 2 * K:
+                            v = V[mask, h - 1, m, ns]
+                            if v < INF and D[a, t] + v < best:
+                                best = D[a, t] + v
+                    if s >= K or s < K - 1:  # an away game next
+                        ns = 0 if s >= K else s + 1
+                        for k in range(m):
+                            if (mask >> k) & 1:
+                                v = V[mask ^ (1 << k), h, k, ns]
+                                if v < INF and D[a, other[k]] + v < best:
+                                    best = D[a, other[k]] + v
+                    V[mask, h, loc, s] = best
+
+
+def team_bounds(D: np.ndarray, max_streak: int = 3) -> np.ndarray:
+    """Per team, the exact least travel to finish its own schedule from any state (see
+    :func:`_team_bound`); shape ``(n, 2**(n-1), n, n, 2 max_streak + 1)``. The sum over teams of
+    the start states is the independent lower bound of the instance."""
+    D = np.ascontiguousarray(D, dtype=np.int64)
+    n = D.shape[0]
+    V = np.empty((n, 1 << (n - 1), n, n, 2 * max_streak + 1), dtype=np.int32)
+    for t in range(n):
+        _team_bound(D, t, max_streak, V[t])
+    return V
+
+
+@njit(cache=True, nogil=True)
+def _bound(V, t, K, mask_abs, h, loc, s):
+    """Bound of team ``t`` in absolute terms: ``mask_abs`` bits are team numbers, ``loc`` a team
+    (``t``: home), ``s`` > 0 away streak, < 0 home streak, 0 no game yet."""
+    n = V.shape[2]
+    rel = (mask_abs & ((1 << t) - 1)) | ((mask_abs >> (t + 1)) << t)
+    li = n - 1 if loc == t else (loc if loc < t else loc - 1)
+    si = 2 * K if s == 0 else (s - 1 if s > 0 else K - s - 1)
+    return V[t, rel, h, li, si]
+
+
+# a node: one row of int64 (mask, home games left, location, streak, last opponent per team;
+# then the teams already playing in the round, and the value: travel so far + bounds)
+def _columns(n: int) -> tuple[int, int]:
+    return 5 * n, 5 * n + 1  # busy, value
+
+
+@njit(cache=True, nogil=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True, nogil=True)
+def _root(V, K, n):
+    node = np.zeros((1, 5 * n + 2), dtype=np.int64)
+    full = (1 << n) - 1
+    for t in range(n):
+        node[0, t] = full & ~(1 << t)
+        node[0, n + t] = n - 1
+        node[0, 2 * n + t] = t
+        node[0, 4 * n + t] = -1
+        node[0, 5 * n + 1] += _bound(V, t, K, node[0, t], n - 1, t, 0)
+    return node
+
+
+@njit(cache=True, nogil=True)
+def _level(D, V, K, no_repeat, nodes, end_round, width, noise):
+    """One level: every node's lowest-numbered team not yet playing in the round gets each
+    possible opponent and venue; the ``width`` best children by value (+ ``noise`` x uniform)
+    survive. Returns (children, parent index, team, opponent, 1 if the team hosts)."""
+    n = D.shape[0]
+    size = nodes.shape[0]
+    cmax = size * 2 * (n - 1)
+    cb = np.empty(cmax, dtype=np.int64)
+    cj = np.empty(cmax, dtype=np.int64)
+    chome = np.empty(cmax, dtype=np.int64)
+    cf = np.empty(cmax, dtype=np.float64)
+    cfi = np.empty(cmax, dtype=np.int64)
+    nc = 0
+    for b in range(size):
+        nd = nodes[b]
+        busy = nd[5 * n]
+        i = 0
+        while (busy >> i) & 1:
+            i += 1
+        for j in range(n):
+            if j == i or (busy >> j) & 1:
+                continue
+            if no_repeat and nd[4 * n + i] == j:
+                continue
+            for home in range(2):
+                H = i if home == 1 else j
+                A = j if home == 1 else i
+                sH = nd[3 * n + H]
+                sA = nd[3 * n + A]
+                if not (nd[A] >> H) & 1 or nd[n + H] == 0 or sH <= -K or sA >= K:
+                    continue
+                vH = _bound(V, H, K, nd[H], nd[n + H] - 1, H, -1 if sH >= 0 else sH - 1)
+                if vH >= INF:
+                    continue
+                vA = _bound(V, A, K, nd[A] & ~(1 << H), nd[n + A], H, 1 if sA <= 0 else sA + 1)
+                if vA >= INF:
+                    continue
+                oH = _bound(V, H, K, nd[H], nd[n + H], nd[2 * n + H], sH)
+                oA = _bound(V, A, K, nd[A], nd[n + A], nd[2 * n + A], sA)
+                value = nd[5 * n + 1] - oH - oA + vH + vA + D[nd[2 * n + H], H] + D[nd[2 * n + A], H]
+                cb[nc] = b
+                cj[nc] = j
+                chome[nc] = home
+                cfi[nc] = value
+                cf[nc] = value + noise * np.random.random()
+                nc += 1
+    keep = min(nc, width)
+    if nc > width:  # the width best: threshold by partition, then fill up with the ties
+        thr = np.partition(cf[:nc], width - 1)[width - 1]
+        order = np.empty(width, dtype=np.int64)
+        q = 0
+        for c in range(nc):
+            if cf[c] < thr:
+                order[q] = c
+                q += 1
+        for c in range(nc):
+            if q == width:
+                break
+            if cf[c] == thr:
+                order[q] = c
+                q += 1
+    else:
+        order = np.arange(nc)
+    out = np.empty((keep, 5 * n + 2), dtype=np.int64)
+    par = np.empty(keep, dtype=np.int32)
+    dec = np.empty((keep, 3), dtype=np.int8)
+    for q in range(keep):
+        c = order[q]
+        b = cb[c]
+        j = cj[c]
+        nd = nodes[b]
+        busy = nd[5 * n]
+        i = 0
+        while (busy >> i) & 1:
+            i += 1
+        H = i if chome[c] == 1 else j
+        A = j if chome[c] == 1 else i
+        o = out[q]
+        o[:] = nd
+        o[n + H] -= 1
+        o[A] &= ~(1 << H)
+        o[2 * n + H] = H
+        o[2 * n + A] = H
+        o[3 * n + H] = -1 if nd[3 * n + H] >= 0 else nd[3 * n + H] - 1
+        o[3 * n + A] = 1 if nd[3 * n + A] <= 0 else nd[3 * n + A] + 1
+        o[4 * n + H] = A
+        o[4 * n + A] = H
+        o[5 * n] = 0 if end_round else (busy | (1 << i) | (1 << j))
+        o[5 * n + 1] = cfi[c]
+        par[q] = b
+        dec[q, 0] = i
+        dec[q, 1] = j
+        dec[q, 2] = chome[c]
+    return out, par, dec
+
+
+def _decode(n: int, trail: list[tuple[np.ndarray, np.ndarray]], q: int) -> np.ndarray:
+    """The schedule of final node ``q``, following the back pointers, in the kernel's encoding."""
+    per_round = n // 2
+    S = np.zeros((n, 2 * (n - 1)), dtype=np.int64)
+    for lev in range(len(trail) - 1, -1, -1):
+        par, dec = trail[lev]
+        r = lev // per_round
+        i, j = int(dec[q, 0]), int(dec[q, 1])
+        H, A = (i, j) if dec[q, 2] == 1 else (j, i)
+        S[H, r] = A + 1
+        S[A, r] = -(H + 1)
+        q = int(par[q])
+    return S
+
+
+def beam_search(
+    D: np.ndarray,
+    *,
+    width: int,
+    max_streak: int = 3,
+    no_repeat: bool = True,
+    noise: float = 0.5,
+    seed: int = 1,
+    bounds: np.ndarray | None = None,
+    keep: int = 1,
+    deadline: float | None = None,
+    first_width: int = 2000,
+) -> list[tuple[np.ndarray, int]]:
+    """One beam on distance matrix ``D``: up to ``keep`` complete schedules (best first,
+    distinct) with their travel; empty when every node died. ``noise`` (distance units) is added
+    to the ranking at random: below 1 on integer distances it only breaks ties.
+
+    With ``deadline`` (a ``time.perf_counter()`` value) the width is chosen per round so that the
+    beam ends by then (the first round runs at ``first_width``; then ``width`` is the most)."""
+    D = np.ascontiguousarray(D, dtype=np.int64)
+    n = D.shape[0]
+    if n % 2 or n < 4:
+        raise ValueError(f"the beam needs an even number of teams (at least 4), not {n}")
+    V = team_bounds(D, max_streak) if bounds is None else bounds
+    _seed(int(seed))
+    per_round = n // 2
+    rounds = 2 * (n - 1)
+    width = max(1, int(width))
+    now = min(width, max(1, int(first_width))) if deadline is not None else width
+    nodes = _root(V, max_streak, n)
+    trail: list[tuple[np.ndarray, np.ndarray]] = []
+    for r in range(rounds):
+        t0 = time.perf_counter()
+        for k in range(per_round):
+            nodes, par, dec = _level(
+                D, V, max_streak, int(no_repeat), nodes, k == per_round - 1, now, float(noise)
+            )
+            trail.append((par, dec))
+            if nodes.shape[0] == 0:
+                return []
+        if deadline is not None and r < rounds - 1:  # the width the rest of the time allows
+            per_unit = (time.perf_counter() - t0) / max(1, nodes.shape[0])
+            left = deadline - time.perf_counter()
+            now = int(min(width, max(MIN_WIDTH, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
+    values = nodes[:, 5 * n + 1]
+    out: list[tuple[np.ndarray, int]] = []
+    seen: set[bytes] = set()
+    for q in np.argsort(values, kind="stable"):
+        S = _decode(n, trail, int(q))
+        key = S.tobytes()
+        if key not in seen:
+            seen.add(key)
+            out.append((S, int(values[q])))
+            if len(out) >= keep:
+                break
+    return out
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (Linux ``MemAvailable``; else the physical memory)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:  # pragma: no cover
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):  # pragma: no cover
+        return 2 << 30
+
+
+def warm_up() -> None:
+    """Compile the kernels (or load numba's cache) before a clock starts: a beam on 4 teams."""
+    D = np.array([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]], dtype=np.int64)
+    beam_search(D, width=4)
+
+
+@dataclass
+class BeamRun:
+    schedules: list[tuple[np.ndarray, int]]  # best first
+    bounds_s: float = 0.0
+    lower_bound: int = 0  # sum of the teams' own optima (independent lower bound)
+    seconds: float = 0.0
+    history: list[tuple[float, int]] = field(default_factory=list)
+
+
+def beam_ttp(
+    D: np.ndarray,
+    *,
+    time_limit_s: float,
+    max_streak: int = 3,
+    no_repeat: bool = True,
+    seed: int = 1,
+    workers: int = 1,
+    keep: int = 8,
+    max_width: int = 5_000_000,
+    max_memory_bytes: int | None = None,
+) -> BeamRun | None:
+    """Beams that end by ``time_limit_s``, one per worker thread (own seeds), each as wide as
+    the time allows (and ``max_width``, and the memory: about ``120 n`` bytes a node of
+    each level kept). Returns the ``keep`` best distinct schedules, or None when the instance
+    is too large for the bounds (more than :data:`MAX_TEAMS` teams or ``max_memory_bytes``, by
+    default half the memory available: a 2 GB Lambda declines 16 teams)."""
+    n = D.shape[0]
+    if max_memory_bytes is None:
+        max_memory_bytes = available_memory() // 2
+    if n > MAX_TEAMS or n % 2 or n < 4 or bounds_bytes(n, max_streak) > max_memory_bytes:
+        return None
+    warm_up()
+    start = time.perf_counter()
+    V = team_bounds(D, max_streak)
+    run = BeamRun(schedules=[], bounds_s=round(time.perf_counter() - start, 3))
+    run.lower_bound = int(sum(V[t, (1 << (n - 1)) - 1, n - 1, n - 1, 2 * max_streak] for t in range(n)))
+    workers = max(1, int(workers))
+    per_node = 11 * n * (n - 1) + 2 * (n - 1) * 48 + 2 * 8 * (5 * n + 2)
+    room = (max_memory_bytes - bounds_bytes(n, max_streak)) // (per_node * workers)
+    width = int(max(1, min(max_width, room)))
+    deadline = start + time_limit_s
+
+    def one(k: int) -> list[tuple[np.ndarray, int]]:
+        return beam_search(
+            D,
+            width=width,
+            max_streak=max_streak,
+            no_repeat=no_repeat,
+            seed=seed * 7919 + k,
+            bounds=V,
+            keep=keep,
+            deadline=deadline,
+        )
+
+    if workers == 1:
+        found = one(0)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            found = [s for part in ex.map(one, range(workers)) for s in part]
+    Dc = np.ascontiguousarray(D, dtype=np.int64)
+    seen: set[bytes] = set()
+    for S, _ in sorted(found, key=lambda x: x[1]):
+        if S.tobytes() in seen:
+            continue
+        seen.add(S.tobytes())
+        # the kernel's recount (the same travel as the beam's value; a cheap guard)
+        d, v = ttsa.schedule_cost(S, Dc, max_streak, int(no_repeat))
+        if v == 0:
+            run.schedules.append((S, int(d)))
+    run.schedules = run.schedules[:keep]
+    run.seconds = round(time.perf_counter() - start, 3)
+    if run.schedules:
+        run.history.append((run.seconds, run.schedules[0][1]))
+    return run

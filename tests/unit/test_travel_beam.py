@@ -1,0 +1,127 @@
+"""The TTP beam search: its per-team bounds (against brute force), its schedules (a double round
+robin within the TTP rules, travel as the validator counts it) and its exhaustive case."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from flextime.travel import ttsa
+from flextime.travel.beam import MAX_TEAMS, beam_search, beam_ttp, team_bounds
+from flextime.travel.improve import array_to_schedule, improve_travel, team_distance_matrix
+from flextime.validate import validate
+from tests.unit.test_travel_improve import assert_drr, random_ttp
+
+
+def own_optimum(D: np.ndarray, t: int, max_streak: int) -> int:
+    """Brute force: team ``t``'s least travel over every order of its away games and every
+    home/away pattern with at most ``max_streak`` in a row (its opponents ignored)."""
+    n = D.shape[0]
+    rounds = 2 * (n - 1)
+    others = [k for k in range(n) if k != t]
+    best = None
+    for away_rounds in itertools.combinations(range(rounds), n - 1):
+        pattern = [r in away_rounds for r in range(rounds)]
+        runs = [len(list(g)) for _, g in itertools.groupby(pattern)]
+        if max(runs) > max_streak:
+            continue
+        for order in itertools.permutations(others):
+            it = iter(order)
+            here, d = t, 0
+            for away in pattern:
+                there = next(it) if away else t
+                d += int(D[here, there])
+                here = there
+            d += int(D[here, t])
+            best = d if best is None else min(best, d)
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize(("n", "max_streak"), [(4, 3), (4, 1), (6, 3), (6, 2)])
+def test_team_bounds_are_each_teams_own_optimum(n, max_streak):
+    D = team_distance_matrix(random_ttp(n, seed=n + max_streak)).astype(np.int64)
+    V = team_bounds(D, max_streak)
+    root = (1 << (n - 1)) - 1
+    for t in range(n):
+        assert V[t, root, n - 1, n - 1, 2 * max_streak] == own_optimum(D, t, max_streak)
+
+
+def all_schedules_optimum(D: np.ndarray, max_streak: int) -> int:
+    """Brute force over every double round robin of 4 teams within the TTP rules."""
+    n = D.shape[0]
+    games = [(h, a) for h in range(n) for a in range(n) if h != a]
+    best = None
+
+    def rounds_from(left: frozenset, S: list[list[int]]) -> None:
+        nonlocal best
+        if not left:
+            arr = np.array(S, dtype=np.int64).T
+            d, v = ttsa.schedule_cost(arr, D, max_streak, 1)
+            if v == 0:
+                best = d if best is None else min(best, d)
+            return
+        for pair in itertools.combinations(sorted(left), n // 2):
+            teams = [x for g in pair for x in g]
+            if len(set(teams)) != n:
+                continue
+            col = [0] * n
+            for h, a in pair:
+                col[h], col[a] = a + 1, -(h + 1)
+            rounds_from(left - set(pair), [*S, col])
+
+    rounds_from(frozenset(games), [])
+    assert best is not None
+    return int(best)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_exhaustive_beam_finds_the_optimum_of_four_teams(seed):
+    D = team_distance_matrix(random_ttp(4, seed=seed)).astype(np.int64)
+    found = beam_search(D, width=100_000, noise=0.0)
+    assert found
+    S, d = found[0]
+    assert_drr(S)
+    assert d == all_schedules_optimum(D, 3)
+
+
+@pytest.mark.parametrize(("n", "width"), [(6, 50), (8, 300), (10, 200)])
+def test_beam_schedules_are_feasible_and_priced_like_the_validator(n, width):
+    instance = random_ttp(n, seed=n)
+    D = team_distance_matrix(instance).astype(np.int64)
+    found = beam_search(D, width=width, seed=3, keep=3)
+    assert found
+    assert [d for _, d in found] == sorted(d for _, d in found)
+    assert len({S.tobytes() for S, _ in found}) == len(found)
+    V = team_bounds(D)
+    lower = sum(int(V[t, (1 << (n - 1)) - 1, n - 1, n - 1, 6]) for t in range(n))
+    for S, d in found:
+        assert_drr(S)
+        report = validate(instance, array_to_schedule(instance, S))
+        assert report.feasible
+        assert report.travel_total == d >= lower
+
+
+def test_beam_ttp_keeps_distinct_feasible_schedules_and_the_lower_bound():
+    instance = random_ttp(8, seed=11)
+    D = team_distance_matrix(instance)
+    run = beam_ttp(D, time_limit_s=1.0, seed=2, workers=2, keep=4)
+    assert run is not None and run.schedules
+    assert 0 < run.lower_bound <= run.schedules[0][1]
+    assert len({S.tobytes() for S, _ in run.schedules}) == len(run.schedules) <= 4
+    for S, d in run.schedules:
+        assert ttsa.schedule_cost(S, np.asarray(D, dtype=np.int64), 3, 1) == (d, 0)
+
+
+def test_beam_declines_what_it_cannot_hold():
+    assert beam_ttp(np.ones((MAX_TEAMS + 2, MAX_TEAMS + 2), dtype=np.int64), time_limit_s=1) is None
+    with pytest.raises(ValueError, match="even number"):
+        beam_search(np.ones((5, 5), dtype=np.int64), width=10)
+
+
+def test_improve_travel_beam_search_builds_and_never_worsens():
+    instance = random_ttp(8, seed=4)
+    built = improve_travel(instance, None, time_limit_s=1.5, seed=1, search="beam")
+    assert built.method == "beam+race" and built.feasible
+    again = improve_travel(instance, built.schedule, time_limit_s=1.0, seed=2, search="beam")
+    assert again.feasible and again.after_travel <= built.after_travel
