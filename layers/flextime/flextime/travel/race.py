@@ -14,7 +14,6 @@ Vergados' population-based annealing). Lineages of a stage run ``workers`` at a 
 
 from __future__ import annotations
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import numpy as np
 from flextime.travel import ttsa
 from flextime.travel.ttp_search import (
     DEFAULT_MOVE_WEIGHTS,
+    Board,
     ProgressFn,
     TTPRun,
     anneal_lineage,
@@ -59,29 +59,6 @@ def race_stages(time_limit_s: float, workers: int = 1, max_stages: int = 4) -> l
         lineages = workers * 2 ** (h - 1 - i)
         stages.append(Stage(lineages=lineages, seconds=time_limit_s * share / total * workers / lineages))
     return stages
-
-
-@dataclass
-class _Board:
-    """The best schedule any lineage found, with the race's clock (under a lock)."""
-
-    start: float
-    on_progress: ProgressFn | None
-    best: np.ndarray | None = None
-    distance: int | None = None
-
-    def __post_init__(self) -> None:
-        self.history: list[tuple[float, int]] = []
-        self.lock = threading.Lock()
-
-    def offer(self, S: np.ndarray, d: int) -> None:
-        with self.lock:
-            if self.distance is None or d < self.distance:
-                self.best, self.distance = S.copy(), int(d)
-                t = round(time.perf_counter() - self.start, 3)
-                self.history.append((t, int(d)))
-                if self.on_progress is not None:
-                    self.on_progress(t, int(d))
 
 
 def race_ttp(
@@ -127,7 +104,7 @@ def race_ttp(
     w0, cdf = kernel_weights(D, move_weights, weight)
     # compile (or load the numba cache) before the clock starts
     warm_up(D, first[0], max_streak, no_repeat, cdf, w0)
-    board = _Board(start=time.perf_counter(), on_progress=on_progress)
+    board = Board(on_progress=on_progress)
     lineage_total = sum(s.seconds for s in stages) or 1.0
     # a lineage: (schedule to continue from, its best distance or None, id)
     pop: list[tuple[np.ndarray, int | None, int]] = [(s, None, k) for k, s in enumerate(first)]

@@ -16,6 +16,7 @@ from flextime.travel import ttsa
 
 __all__ = [
     "DEFAULT_MOVE_WEIGHTS",
+    "Board",
     "ProgressFn",
     "TTPRun",
     "anneal_lineage",
@@ -180,10 +181,39 @@ def solve_ttp(
     )
 
 
-@dataclass
-class _Pool:
-    """What the annealer threads share: the problem, the schedule of temperatures, the best
-    schedule any of them found (under a lock) and the totals."""
+@dataclass(kw_only=True)
+class Board:
+    """The best feasible schedule any annealer found, under a lock, with its history (seconds
+    since ``start``, distance); ``on_progress`` and ``sink`` are told of every new best."""
+
+    on_progress: ProgressFn | None = None
+    sink: Callable[[np.ndarray, int], None] | None = None
+    best: np.ndarray | None = None
+    distance: int | None = None
+    history: list[tuple[float, int]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    start: float = field(default_factory=time.perf_counter)
+
+    def offer(self, S: np.ndarray, d: int) -> None:
+        with self.lock:
+            if self.distance is None or d < self.distance:
+                self.best, self.distance = S.copy(), int(d)
+                t = round(time.perf_counter() - self.start, 3)
+                self.history.append((t, int(d)))
+                if self.on_progress is not None:
+                    self.on_progress(t, int(d))
+                if self.sink is not None:
+                    self.sink(S, int(d))
+
+    def shared(self) -> tuple[np.ndarray | None, int | None]:
+        with self.lock:
+            return self.best, self.distance
+
+
+@dataclass(kw_only=True)
+class _Pool(Board):
+    """What the annealer threads share: the problem, the schedule of temperatures, the board and
+    the totals."""
 
     D: np.ndarray
     S0: np.ndarray
@@ -201,31 +231,9 @@ class _Pool:
     reheat: float
     w0: float
     chunk: int
-    on_progress: ProgressFn | None
     global_cooling: bool = False
-    sink: Callable[[np.ndarray, int], None] | None = None  # told of every new best (race)
-    best: np.ndarray | None = None
-    distance: int | None = None
-    history: list[tuple[float, int]] = field(default_factory=list)
     iterations: int = 0
     restarts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    start: float = field(default_factory=time.perf_counter)
-
-    def offer(self, S: np.ndarray, d: int) -> None:
-        with self.lock:
-            if self.distance is None or d < self.distance:
-                self.best, self.distance = S.copy(), d
-                t = round(time.perf_counter() - self.start, 3)
-                self.history.append((t, d))
-                if self.on_progress is not None:
-                    self.on_progress(t, d)
-                if self.sink is not None:
-                    self.sink(S, d)
-
-    def shared(self) -> tuple[np.ndarray | None, int | None]:
-        with self.lock:
-            return self.best, self.distance
 
     def temperature(self, elapsed: float) -> tuple[int, float]:
         """(cycle, temperature) at ``elapsed`` seconds: geometric cooling within each cycle."""
