@@ -55,7 +55,7 @@ def run_ttp_bench(
     lns_fraction: float = 0.0,
     search: str = "beam",
 ) -> list[dict[str, Any]]:
-    """Solve each instance from scratch with the TTSA improver; one row per instance.
+    """Solve each instance from scratch with the travel improver (``search``); one row per instance.
 
     With ``out_dir`` each best schedule is written to ``<out_dir>/<instance>_solution.xml`` and the
     table (``ttp.csv``/``ttp.md``) is rewritten after every instance; a rerun keeps the rows already

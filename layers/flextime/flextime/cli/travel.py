@@ -179,7 +179,7 @@ def bench_ttp_cmd(
     lns_fraction: LnsFraction = 0.0,
     search: Search = "beam",
 ) -> None:
-    """TTSA on RobinX TTP instances: distance, best-known, lower bound, gap, time to best, validator."""
+    """The travel improver on RobinX TTP instances: distance, best-known, bound, gap, time to best."""
     from flextime.bench.table import render_markdown, write_table
     from flextime.bench.ttp import plot_gaps, run_ttp_bench
     from flextime.paths import benchmarks_dir
