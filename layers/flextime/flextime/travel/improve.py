@@ -51,7 +51,7 @@ __all__ = [
 
 SEARCHES = ("beam", "race", "cycles")  # the TTP path's searches (improve_travel(search=...))
 DEFAULT_SEARCH = "beam"
-BEAM_SHARE = 0.5  # of the time, for the beam of the "beam" search (the race from its schedules: the rest)
+BEAM_SHARE = 0.85  # of the time, for the beam of the "beam" search (the race from its schedules: the rest)
 BEAM_RACE_TEMPERATURES = (0.3, 0.1)  # the race from built schedules starts cooler than from random ones
 
 
