@@ -108,6 +108,9 @@ def test_beam_ttp_keeps_distinct_feasible_schedules_and_the_lower_bound():
     run = beam_ttp(D, time_limit_s=1.0, seed=2, workers=2, keep=4)
     assert run is not None and run.schedules
     assert 0 < run.lower_bound <= run.schedules[0][1]
+    assert run.beams >= 2  # one per worker, more while a quarter of the time is left
+    assert [d for _, d in run.history] == sorted((d for _, d in run.history), reverse=True)
+    assert run.history[-1][1] == run.schedules[0][1]
     assert len({S.tobytes() for S, _ in run.schedules}) == len(run.schedules) <= 4
     for S, d in run.schedules:
         assert ttsa.schedule_cost(S, np.asarray(D, dtype=np.int64), 3, 1) == (d, 0)

@@ -168,9 +168,9 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise):
     n = D.shape[0]
     size = nodes.shape[0]
     cmax = size * 2 * (n - 1)
-    cb = np.empty(cmax, dtype=np.int64)
-    cj = np.empty(cmax, dtype=np.int64)
-    chome = np.empty(cmax, dtype=np.int64)
+    cb = np.empty(cmax, dtype=np.int32)
+    cj = np.empty(cmax, dtype=np.int8)
+    chome = np.empty(cmax, dtype=np.int8)
     cf = np.empty(cmax, dtype=np.float64)
     cfi = np.empty(cmax, dtype=np.int64)
     nc = 0
@@ -357,6 +357,7 @@ class BeamRun:
     bounds_s: float = 0.0
     lower_bound: int = 0  # sum of the teams' own optima (independent lower bound)
     seconds: float = 0.0
+    beams: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)
 
 
@@ -373,10 +374,11 @@ def beam_ttp(
     max_memory_bytes: int | None = None,
 ) -> BeamRun | None:
     """Beams that end by ``time_limit_s``, one per worker thread (own seeds), each as wide as
-    the time allows (and ``max_width``, and the memory: about ``120 n`` bytes a node of
-    each level kept). Returns the ``keep`` best distinct schedules, or None when the instance
-    is too large for the bounds (more than :data:`MAX_TEAMS` teams or ``max_memory_bytes``, by
-    default half the memory available: a 2 GB Lambda declines 16 teams)."""
+    the time allows (and ``max_width``, and the memory: about ``7 n^2`` bytes a node); more
+    beams with new seeds while at least a quarter of the time is left. Returns the ``keep`` best
+    distinct schedules, or None when the instance is too large for the bounds (more than
+    :data:`MAX_TEAMS` teams or ``max_memory_bytes``, by default half the memory available: a
+    2 GB Lambda declines 16 teams)."""
     n = D.shape[0]
     if max_memory_bytes is None:
         max_memory_bytes = available_memory() // 2
@@ -388,7 +390,9 @@ def beam_ttp(
     run = BeamRun(schedules=[], bounds_s=round(time.perf_counter() - start, 3))
     run.lower_bound = int(sum(V[t, (1 << (n - 1)) - 1, n - 1, n - 1, 2 * max_streak] for t in range(n)))
     workers = max(1, int(workers))
-    per_node = 11 * n * (n - 1) + 2 * (n - 1) * 48 + 2 * 8 * (5 * n + 2)
+    # bytes a node of the beam needs: back pointers on every level, its children's ranking, the
+    # node rows of two levels; 25 % spare
+    per_node = int(1.25 * (7 * n * (n - 1) + 2 * (n - 1) * 30 + 2 * 8 * (5 * n + 2)))
     room = (max_memory_bytes - bounds_bytes(n, max_streak)) // (per_node * workers)
     width = int(max(1, min(max_width, room)))
     deadline = start + time_limit_s
@@ -405,11 +409,24 @@ def beam_ttp(
             deadline=deadline,
         )
 
-    if workers == 1:
-        found = one(0)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as ex:
-            found = [s for part in ex.map(one, range(workers)) for s in part]
+    # beams in rounds of ``workers`` until less than a quarter of the time is left (a beam at its
+    # memory cap ends early; the next ones, with new seeds, fit their width to what is left)
+    found: list[tuple[np.ndarray, int]] = []
+    while True:
+        ks = list(range(run.beams, run.beams + workers))
+        if workers == 1:
+            parts = [one(ks[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as ex:
+                parts = list(ex.map(one, ks))
+        run.beams += workers
+        found.extend(s for part in parts for s in part)
+        best = min((d for _, d in found), default=None)
+        if best is not None and (not run.history or best < run.history[-1][1]):
+            run.history.append((round(time.perf_counter() - start, 3), best))
+        left = deadline - time.perf_counter()
+        if left < max(1.0, 0.25 * time_limit_s):
+            break
     Dc = np.ascontiguousarray(D, dtype=np.int64)
     seen: set[bytes] = set()
     for S, _ in sorted(found, key=lambda x: x[1]):
@@ -422,6 +439,4 @@ def beam_ttp(
             run.schedules.append((S, int(d)))
     run.schedules = run.schedules[:keep]
     run.seconds = round(time.perf_counter() - start, 3)
-    if run.schedules:
-        run.history.append((run.seconds, run.schedules[0][1]))
     return run
