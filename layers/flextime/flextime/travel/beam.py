@@ -58,6 +58,7 @@ __all__ = [
 
 INF = 1 << 29
 MAX_TEAMS = 16  # the bounds of 18 teams would take 64 GB
+RELABEL_BYTES = 1 << 30  # beams after the first relabel the teams when their bounds fit in this
 MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no time anyway)
 
 
@@ -345,6 +346,15 @@ def available_memory() -> int:
         return 2 << 30
 
 
+def _relabel(S: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``S`` of teams numbered by ``order`` (team ``i`` is team ``order[i]``) in the original
+    numbers."""
+    out = np.empty_like(S)
+    signs = np.sign(S)
+    out[order, :] = signs * (order[np.abs(S) - 1] + 1)
+    return out
+
+
 def warm_up() -> None:
     """Compile the kernels (or load numba's cache) before a clock starts: a beam on 4 teams."""
     D = np.array([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]], dtype=np.int64)
@@ -398,16 +408,26 @@ def beam_ttp(
     deadline = start + time_limit_s
 
     def one(k: int) -> list[tuple[np.ndarray, int]]:
-        return beam_search(
-            D,
+        """Beam ``k``; from the second on, where the bounds are small, on the teams in a random
+        order (the beam places the lowest-numbered free team's game first, so the order shapes
+        which schedules it sees), mapped back."""
+        order = np.arange(n)
+        Dk, Vk = D, V
+        if k > 0 and bounds_bytes(n, max_streak) <= RELABEL_BYTES:
+            order = np.random.default_rng(seed * 7919 + k).permutation(n)
+            Dk = np.ascontiguousarray(np.asarray(D)[np.ix_(order, order)], dtype=np.int64)
+            Vk = team_bounds(Dk, max_streak)
+        found = beam_search(
+            Dk,
             width=width,
             max_streak=max_streak,
             no_repeat=no_repeat,
             seed=seed * 7919 + k,
-            bounds=V,
+            bounds=Vk,
             keep=keep,
             deadline=deadline,
         )
+        return [(_relabel(S, order), d) for S, d in found]
 
     # beams in rounds of ``workers`` until less than a quarter of the time is left (a beam at its
     # memory cap ends early; the next ones, with new seeds, fit their width to what is left)
