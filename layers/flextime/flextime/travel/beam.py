@@ -388,8 +388,10 @@ def beam_ttp(
     beams with new seeds while at least a quarter of the time is left. Returns the ``keep`` best
     distinct schedules, or None when the instance is too large for the bounds (more than
     :data:`MAX_TEAMS` teams or ``max_memory_bytes``, by default half the memory available: a
-    2 GB Lambda declines 16 teams)."""
+    2 GB Lambda declines 16 teams), or without numba (the Lambda layer has none: the race runs)."""
     n = D.shape[0]
+    if not ttsa.HAVE_NUMBA:  # the bounds of 16 teams would take hours in plain Python
+        return None
     if max_memory_bytes is None:
         max_memory_bytes = available_memory() // 2
     if n > MAX_TEAMS or n % 2 or n < 4 or bounds_bytes(n, max_streak) > max_memory_bytes:
