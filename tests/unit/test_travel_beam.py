@@ -116,10 +116,16 @@ def test_beam_ttp_keeps_distinct_feasible_schedules_and_the_lower_bound():
         assert ttsa.schedule_cost(S, np.asarray(D, dtype=np.int64), 3, 1) == (d, 0)
 
 
-def test_beam_declines_what_it_cannot_hold():
+def test_beam_declines_what_it_cannot_hold(monkeypatch):
     assert beam_ttp(np.ones((MAX_TEAMS + 2, MAX_TEAMS + 2), dtype=np.int64), time_limit_s=1) is None
     with pytest.raises(ValueError, match="even number"):
         beam_search(np.ones((5, 5), dtype=np.int64), width=10)
+    small = team_distance_matrix(random_ttp(6, seed=1))
+    assert beam_ttp(small, time_limit_s=0.5, max_memory_bytes=1000) is None
+    monkeypatch.setattr(ttsa, "HAVE_NUMBA", False)  # as in the Lambda layer: no beam, the race runs
+    assert beam_ttp(small, time_limit_s=0.5) is None
+    result = improve_travel(random_ttp(6, seed=1), None, time_limit_s=0.3, search="beam")
+    assert result.method == "race" and result.feasible
 
 
 def test_improve_travel_beam_search_builds_and_never_worsens():
