@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from flextime.domain import CA3, SE1, Game, Instance, RoundRobin, Schedule
 from flextime.travel.distances import location_distance_matrix
-from flextime.travel.race import race_ttp
+from flextime.travel.race import RACE_TEMPERATURES, race_ttp
 from flextime.travel.ttp_search import ProgressFn, TTPRun, initial_temperature, solve_ttp
 from flextime.validate import ValidationReport, validate
 
@@ -193,31 +193,21 @@ def _beam_then_race(
         workers=workers,
     )
     starts = [S for S, _ in beam.schedules] if beam is not None else []
-    if not starts:
-        run = race_ttp(
-            D,
-            time_limit_s=max(0.0, time_limit_s - (time.perf_counter() - start)),
-            seed=seed,
-            initial=initial,
-            max_streak=shape.max_streak,
-            no_repeat=shape.no_repeat,
-            workers=workers,
-            on_progress=on_progress,
-        )
-        return "race", run
-    assert beam is not None
+    built = beam.history if beam is not None and starts else []
     if on_progress is not None:
-        for t, d in beam.history:
+        for t, d in built:
             on_progress(t, d)
-    if initial is not None:
+    if starts and initial is not None:
         starts.append(initial)
     offset = time.perf_counter() - start
-    t_hot, t_cold = BEAM_RACE_TEMPERATURES
+    # from built schedules the race starts cooler than from random ones
+    t_hot, t_cold = BEAM_RACE_TEMPERATURES if starts else RACE_TEMPERATURES
     run = race_ttp(
         D,
         time_limit_s=max(0.0, time_limit_s - offset),
         seed=seed,
-        starts=starts,
+        initial=initial,
+        starts=starts or None,
         max_streak=shape.max_streak,
         no_repeat=shape.no_repeat,
         workers=workers,
@@ -225,13 +215,12 @@ def _beam_then_race(
         t_end=t_cold,
         on_progress=None if on_progress is None else (lambda t, d: on_progress(round(offset + t, 3), d)),
     )
-    history = [*beam.history, *((round(offset + t, 3), d) for t, d in run.history)]
-    best = [(t, d) for k, (t, d) in enumerate(history) if all(d < e for _, e in history[:k])]
-    run.history = best
-    run.time_to_best_s = best[-1][0] if best else None
-    if run.S is None and beam.schedules:
-        run.S, run.distance = beam.schedules[0]
-    return "beam+race", run
+    history = [*built, *((round(offset + t, 3), d) for t, d in run.history)]
+    run.history = [(t, d) for k, (t, d) in enumerate(history) if all(d < e for _, e in history[:k])]
+    run.time_to_best_s = run.history[-1][0] if run.history else None
+    if run.S is None and starts:
+        run.S, run.distance = beam.schedules[0]  # type: ignore[union-attr]
+    return ("beam+race" if starts else "race"), run
 
 
 def improve_travel(

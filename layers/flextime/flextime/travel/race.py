@@ -32,8 +32,10 @@ from flextime.travel.ttp_search import (
     warm_up,
 )
 
-__all__ = ["Stage", "race_stages", "race_ttp"]
+__all__ = ["RACE_TEMPERATURES", "Stage", "race_stages", "race_ttp"]
 
+# a lineage's cooling from random schedules: from, to (units of initial_temperature)
+RACE_TEMPERATURES = (1.0, 0.4)
 # share of the wall time per stage when there are 4 stages (fewer stages use the last ones)
 STAGE_SHARES = (0.2, 0.2, 0.25, 0.35)
 
@@ -71,8 +73,8 @@ def race_ttp(
     max_streak: int = 3,
     no_repeat: bool = True,
     workers: int = 1,
-    t_start: float = 1.0,
-    t_end: float = 0.4,
+    t_start: float = RACE_TEMPERATURES[0],
+    t_end: float = RACE_TEMPERATURES[1],
     wave_s: float = 8.0,
     move_weights: tuple[float, ...] = DEFAULT_MOVE_WEIGHTS,
     weight: float = 1.0,
