@@ -14,8 +14,9 @@ bound).
 
 Annealing moves one schedule through the space; the beam builds whole schedules whose every team
 travels close to its own optimum, which is where the circular (CIRC) instances' best schedules
-are (the annealer stalls 8-15 % above them). :func:`beam_ttp` widens the beam (x ~3) while the
-time allows and returns the best schedules of the widest beam; the ``beam`` search of
+are (the annealer stalls 8-15 % above them). :func:`beam_ttp` runs beams whose width is re-set
+after every round so that they end by the deadline (more beams, with new seeds, while a quarter
+of the time is left) and returns the best distinct schedules; the ``beam`` search of
 :func:`~flextime.travel.improve.improve_travel` then races annealers from them
 (:mod:`flextime.travel.race`).
 
