@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -319,14 +320,18 @@ def beam_search(
             left = deadline - time.perf_counter()
             now = int(min(width, max(MIN_WIDTH, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
     values = nodes[:, 5 * n + 1]
+    ranked = ((_decode(n, trail, int(q)), int(values[q])) for q in np.argsort(values, kind="stable"))
+    return _best_distinct(ranked, keep)
+
+
+def _best_distinct(ranked: Iterable[tuple[np.ndarray, int]], keep: int) -> list[tuple[np.ndarray, int]]:
+    """The first ``keep`` distinct schedules of ``ranked`` (best first)."""
     out: list[tuple[np.ndarray, int]] = []
     seen: set[bytes] = set()
-    for q in np.argsort(values, kind="stable"):
-        S = _decode(n, trail, int(q))
-        key = S.tobytes()
-        if key not in seen:
-            seen.add(key)
-            out.append((S, int(values[q])))
+    for S, d in ranked:
+        if S.tobytes() not in seen:
+            seen.add(S.tobytes())
+            out.append((S, d))
             if len(out) >= keep:
                 break
     return out
@@ -451,15 +456,10 @@ def beam_ttp(
         if left < max(1.0, 0.25 * time_limit_s):
             break
     Dc = np.ascontiguousarray(D, dtype=np.int64)
-    seen: set[bytes] = set()
-    for S, _ in sorted(found, key=lambda x: x[1]):
-        if S.tobytes() in seen:
-            continue
-        seen.add(S.tobytes())
+    for S, _ in _best_distinct(sorted(found, key=lambda x: x[1]), keep):
         # the kernel's recount (the same travel as the beam's value; a cheap guard)
         d, v = ttsa.schedule_cost(S, Dc, max_streak, int(no_repeat))
         if v == 0:
             run.schedules.append((S, int(d)))
-    run.schedules = run.schedules[:keep]
     run.seconds = round(time.perf_counter() - start, 3)
     return run

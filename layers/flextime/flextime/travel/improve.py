@@ -180,9 +180,8 @@ def _beam_then_race(
     """The "beam" search: beams (:mod:`flextime.travel.beam`) build schedules in
     :data:`BEAM_SHARE` of the time, then annealers race from them (and from ``initial``) for the
     rest. Where the beam cannot run (too many teams for its memory) the race has all the time."""
-    from flextime.travel.beam import beam_ttp, warm_up
+    from flextime.travel.beam import beam_ttp
 
-    warm_up()  # compile (or load numba's cache) before the clock starts
     start = time.perf_counter()
     beam = beam_ttp(
         D,
@@ -192,7 +191,8 @@ def _beam_then_race(
         seed=seed,
         workers=workers,
     )
-    starts = [S for S, _ in beam.schedules] if beam is not None else []
+    schedules = beam.schedules if beam is not None else []
+    starts = [S for S, _ in schedules]
     built = beam.history if beam is not None and starts else []
     if on_progress is not None:
         for t, d in built:
@@ -218,8 +218,8 @@ def _beam_then_race(
     history = [*built, *((round(offset + t, 3), d) for t, d in run.history)]
     run.history = [(t, d) for k, (t, d) in enumerate(history) if all(d < e for _, e in history[:k])]
     run.time_to_best_s = run.history[-1][0] if run.history else None
-    if run.S is None and starts:
-        run.S, run.distance = beam.schedules[0]  # type: ignore[union-attr]
+    if run.S is None and schedules:
+        run.S, run.distance = schedules[0]
     return ("beam+race" if starts else "race"), run
 
 
