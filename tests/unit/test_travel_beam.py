@@ -116,6 +116,27 @@ def test_beam_ttp_keeps_distinct_feasible_schedules_and_the_lower_bound():
         assert ttsa.schedule_cost(S, np.asarray(D, dtype=np.int64), 3, 1) == (d, 0)
 
 
+def test_a_beam_that_dies_is_retried_wider_even_after_the_deadline(monkeypatch):
+    """The bounds see each team alone, so narrow beams can end with only dead nodes (a width-1
+    beam on these instances always does); beam_ttp must still return schedules, also with no
+    time at all (as on a slow CI machine, where the first beam ran at the narrowest width)."""
+    from flextime.travel import beam
+
+    D = np.asarray(team_distance_matrix(random_ttp(8, seed=0)), dtype=np.int64)
+    assert all(not beam_search(D, width=1, seed=s) for s in range(5))
+    monkeypatch.setattr(beam, "MIN_WIDTH", 1)  # after a wide first round, width 1 (then 2, 4, ...)
+    monkeypatch.setattr(beam, "RETRIES", 12)
+    runs = [beam_ttp(D, time_limit_s=0.0, seed=s) for s in range(5)]
+    assert all(run is not None and run.schedules for run in runs)
+    assert max(run.beams for run in runs if run is not None) > 1  # some needed a retry
+    monkeypatch.undo()
+    for seed in range(12):
+        instance = random_ttp(8, seed=seed % 3)
+        run = beam_ttp(team_distance_matrix(instance), time_limit_s=0.0, seed=seed)
+        assert run is not None and run.schedules
+        assert validate(instance, array_to_schedule(instance, run.schedules[0][0])).feasible
+
+
 def test_beam_declines_what_it_cannot_hold(monkeypatch):
     assert beam_ttp(np.ones((MAX_TEAMS + 2, MAX_TEAMS + 2), dtype=np.int64), time_limit_s=1) is None
     with pytest.raises(ValueError, match="even number"):

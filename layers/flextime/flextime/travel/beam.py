@@ -62,6 +62,10 @@ INF = 1 << 29
 MAX_TEAMS = 16  # the bounds of 18 teams would take 64 GB
 RELABEL_BYTES = 1 << 30  # beams after the first relabel the teams when their bounds fit in this
 MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no time anyway)
+# The bounds see every team alone, so a narrow beam can end with only dead nodes (8 random teams
+# at width 64: 0-20 % of seeds; at 256: none of 60). beam_ttp then runs more beams, each at least
+# twice as wide, up to this many after its deadline.
+RETRIES = 4
 
 
 def bounds_bytes(n: int, max_streak: int = 3) -> int:
@@ -287,13 +291,15 @@ def beam_search(
     keep: int = 1,
     deadline: float | None = None,
     first_width: int = 2000,
+    min_width: int = MIN_WIDTH,
 ) -> list[tuple[np.ndarray, int]]:
     """One beam on distance matrix ``D``: up to ``keep`` complete schedules (best first,
     distinct) with their travel; empty when every node died. ``noise`` (distance units) is added
     to the ranking at random: below 1 on integer distances it only breaks ties.
 
     With ``deadline`` (a ``time.perf_counter()`` value) the width is chosen per round so that the
-    beam ends by then (the first round runs at ``first_width``; then ``width`` is the most)."""
+    beam ends by then (the first round runs at ``first_width``; then ``width`` is the most and
+    ``min_width`` the least, even when the deadline has passed)."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
     if n % 2 or n < 4:
@@ -303,7 +309,8 @@ def beam_search(
     per_round = n // 2
     rounds = 2 * (n - 1)
     width = max(1, int(width))
-    now = min(width, max(1, int(first_width))) if deadline is not None else width
+    floor = min(width, max(1, int(min_width)))
+    now = min(width, max(floor, int(first_width))) if deadline is not None else width
     nodes = _root(V, max_streak, n)
     trail: list[tuple[np.ndarray, np.ndarray]] = []
     for r in range(rounds):
@@ -318,7 +325,7 @@ def beam_search(
         if deadline is not None and r < rounds - 1:  # the width the rest of the time allows
             per_unit = (time.perf_counter() - t0) / max(1, nodes.shape[0])
             left = deadline - time.perf_counter()
-            now = int(min(width, max(MIN_WIDTH, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
+            now = int(min(width, max(floor, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
     values = nodes[:, 5 * n + 1]
     ranked = ((_decode(n, trail, int(q)), int(values[q])) for q in np.argsort(values, kind="stable"))
     return _best_distinct(ranked, keep)
@@ -414,6 +421,7 @@ def beam_ttp(
     room = (max_memory_bytes - bounds_bytes(n, max_streak)) // (per_node * workers)
     width = int(max(1, min(max_width, room)))
     deadline = start + time_limit_s
+    floor = MIN_WIDTH  # doubled after a beam died (its nodes all dead ends: see RETRIES)
 
     def one(k: int) -> list[tuple[np.ndarray, int]]:
         """Beam ``k``; from the second on, where the bounds are small, on the teams in a random
@@ -434,12 +442,16 @@ def beam_ttp(
             bounds=Vk,
             keep=keep,
             deadline=deadline,
+            min_width=floor,
         )
         return [(_relabel(S, order), d) for S, d in found]
 
     # beams in rounds of ``workers`` until less than a quarter of the time is left (a beam at its
-    # memory cap ends early; the next ones, with new seeds, fit their width to what is left)
+    # memory cap ends early; the next ones, with new seeds, fit their width to what is left); while
+    # no beam has a schedule, up to RETRIES more rounds even after the deadline, each at least
+    # twice as wide as the last
     found: list[tuple[np.ndarray, int]] = []
+    late = 0
     while True:
         ks = list(range(run.beams, run.beams + workers))
         if workers == 1:
@@ -453,7 +465,13 @@ def beam_ttp(
         if best is not None and (not run.history or best < run.history[-1][1]):
             run.history.append((round(time.perf_counter() - start, 3), best))
         left = deadline - time.perf_counter()
-        if left < max(1.0, 0.25 * time_limit_s):
+        if found:
+            if left < max(1.0, 0.25 * time_limit_s):
+                break
+            continue
+        floor = min(width, 2 * floor)
+        late += left <= 0
+        if late > RETRIES:
             break
     Dc = np.ascontiguousarray(D, dtype=np.int64)
     for S, _ in _best_distinct(sorted(found, key=lambda x: x[1]), keep):
