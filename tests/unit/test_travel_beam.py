@@ -2,13 +2,20 @@
 robin within the TTP rules, travel as the validator counts it) and its exhaustive case."""
 
 import itertools
+import time
 
 import numpy as np
 import pytest
 
 from flextime.travel import ttsa
 from flextime.travel.beam import MAX_TEAMS, beam_search, beam_ttp, team_bounds
-from flextime.travel.improve import array_to_schedule, improve_travel, team_distance_matrix
+from flextime.travel.improve import (
+    array_to_schedule,
+    improve_travel,
+    naive_schedule,
+    schedule_to_array,
+    team_distance_matrix,
+)
 from flextime.validate import validate
 from tests.unit.test_travel_improve import assert_drr, random_ttp
 
@@ -155,3 +162,69 @@ def test_improve_travel_beam_search_builds_and_never_worsens():
     assert built.method == "beam+race" and built.feasible
     again = improve_travel(instance, built.schedule, time_limit_s=1.0, seed=2, search="beam")
     assert again.feasible and again.after_travel <= built.after_travel
+
+
+def test_a_beam_after_a_prefix_or_around_pinned_games_keeps_them_within_the_rules():
+    instance = random_ttp(8, seed=5)
+    D = np.asarray(team_distance_matrix(instance), dtype=np.int64)
+    V = team_bounds(D)
+    S = beam_search(D, width=200, bounds=V, seed=1)[0][0]
+    for k in (1, 5, 13, 14):
+        got = beam_search(D, width=200, bounds=V, seed=2, prefix=S[:, :k].copy(), keep=3)
+        assert got
+        for T, dt in got:
+            assert (T[:, :k] == S[:, :k]).all()
+            assert ttsa.schedule_cost(T, D, 3, 1) == (dt, 0)
+            assert validate(instance, array_to_schedule(instance, T)).feasible
+    # pinned games stay where they are pinned, the beam places the others
+    rng = np.random.default_rng(1)
+    for share in (0.3, 0.7):
+        hosts = (S > 0) & (rng.random(S.shape) < share)
+        pinned = np.zeros_like(S)
+        rows, cols = np.nonzero(hosts)
+        pinned[rows, cols] = S[rows, cols]
+        pinned[S[rows, cols] - 1, cols] = -(rows + 1)
+        got = beam_search(D, width=200, bounds=V, seed=3, pinned=pinned, keep=3)
+        assert got
+        for T, dt in got:
+            assert ((pinned == 0) | (pinned == T)).all()
+            assert ttsa.schedule_cost(T, D, 3, 1) == (dt, 0)
+            assert validate(instance, array_to_schedule(instance, T)).feasible
+    # prefixes that break a rule leave no beam: a round played twice (the same games again) ...
+    assert beam_search(D, width=200, bounds=V, prefix=np.concatenate([S[:, :1], S[:, :1]], axis=1)) == []
+    # ... and team 0 away four times in a row (the others' games all different)
+    bad = np.zeros((8, 4), dtype=np.int64)
+    for r in range(4):
+        host = r + 1
+        bad[0, r], bad[host, r] = -(host + 1), 1
+        rest = [t for t in range(1, 8) if t != host]
+        for perm in itertools.permutations(rest):  # the six others in three new pairs
+            pairs = list(zip(perm[0::2], perm[1::2], strict=True))
+            if all(
+                bad[a, :r].tolist().count(b + 1) + bad[b, :r].tolist().count(a + 1) == 0 for a, b in pairs
+            ):
+                break
+        for a, b in pairs:
+            bad[a, r], bad[b, r] = b + 1, -(a + 1)
+    assert len({(a, int(bad[a, r])) for r in range(4) for a in range(8) if bad[a, r] > 0}) == 16
+    assert (np.abs(bad) > 0).all()
+    assert beam_search(D, width=200, bounds=V, prefix=bad) == []
+
+
+def test_beam_lns_rebuilds_ends_and_never_worsens():
+    from flextime.travel.beam import beam_lns
+
+    instance = random_ttp(8, seed=6)
+    D = np.asarray(team_distance_matrix(instance), dtype=np.int64)
+    V = team_bounds(D)
+    S = schedule_to_array(instance, naive_schedule(instance, 3))  # the circle method
+    assert S is not None
+    d, v = ttsa.schedule_cost(S, D, 3, 1)
+    assert v == 0
+    deadline = time.perf_counter() + 1.0
+    T, dt, gains = beam_lns(D, V, S, d, deadline=deadline, width=500, step_s=0.05, seed=1)
+    assert time.perf_counter() < deadline + 0.5
+    assert dt <= d and ttsa.schedule_cost(T, D, 3, 1) == (dt, 0)
+    assert validate(instance, array_to_schedule(instance, T)).feasible
+    assert [g for _, g in gains] == sorted((g for _, g in gains), reverse=True)
+    assert dt < d and gains[-1][1] == dt  # the circle method's schedule is easy to beat

@@ -66,6 +66,11 @@ MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no ti
 # at width 64: 0-20 % of seeds; at 256: none of 60). beam_ttp then runs more beams, each at least
 # twice as wide, up to this many after its deadline.
 RETRIES = 4
+LNS_SHARE = 0.2  # of beam_ttp's time, for rebuilding the best schedules' ends (beam_lns)
+LNS_STEP = 1 / 30  # of that time, for one rebuild
+PIN_MOVES = True
+LNS_TEMPERATURE = 0.002  # of the current travel: an increase of that much is kept with p = 1/e
+LNS_PATIENCE = 50  # steps without a new best, then back to the best
 
 
 def bounds_bytes(n: int, max_streak: int = 3) -> int:
@@ -168,10 +173,14 @@ def _root(V, K, n):
 
 
 @njit(cache=True, nogil=True)
-def _level(D, V, K, no_repeat, nodes, end_round, width, noise):
+def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
     """One level: every node's lowest-numbered team not yet playing in the round gets each
     possible opponent and venue; the ``width`` best children by value (+ ``noise`` x uniform)
-    survive. Returns (children, parent index, team, opponent, 1 if the team hosts)."""
+    survive. Returns (children, parent index, team, opponent, 1 if the team hosts).
+
+    ``pin[t]``: the game team ``t`` must play in this round (kernel encoding, 0: free);
+    ``pinned_at[H, A]`` >= 0: the game of ``H`` hosting ``A`` is pinned to another round (so not
+    here). Both all 0 / -1 for a free beam."""
     n = D.shape[0]
     size = nodes.shape[0]
     cmax = size * 2 * (n - 1)
@@ -192,9 +201,17 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise):
                 continue
             if no_repeat and nd[4 * n + i] == j:
                 continue
+            if pin[i] != 0 and abs(pin[i]) != j + 1:
+                continue
+            if pin[i] == 0 and pin[j] != 0:
+                continue
             for home in range(2):
                 H = i if home == 1 else j
                 A = j if home == 1 else i
+                if pin[i] != 0 and (pin[i] > 0) != (home == 1):
+                    continue
+                if pin[i] == 0 and pinned_at[H, A] >= 0:
+                    continue
                 sH = nd[3 * n + H]
                 sA = nd[3 * n + A]
                 if not (nd[A] >> H) & 1 or nd[n + H] == 0 or sH <= -K or sA >= K:
@@ -264,13 +281,20 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise):
     return out, par, dec
 
 
-def _decode(n: int, trail: list[tuple[np.ndarray, np.ndarray]], q: int) -> np.ndarray:
-    """The schedule of final node ``q``, following the back pointers, in the kernel's encoding."""
+def _decode(
+    n: int, trail: list[tuple[np.ndarray, np.ndarray]], q: int, prefix: np.ndarray | None = None
+) -> np.ndarray:
+    """The schedule of final node ``q``, following the back pointers, in the kernel's encoding
+    (after the rounds of ``prefix``, if any)."""
     per_round = n // 2
     S = np.zeros((n, 2 * (n - 1)), dtype=np.int64)
+    r0 = 0
+    if prefix is not None:
+        r0 = prefix.shape[1]
+        S[:, :r0] = prefix
     for lev in range(len(trail) - 1, -1, -1):
         par, dec = trail[lev]
-        r = lev // per_round
+        r = r0 + lev // per_round
         i, j = int(dec[q, 0]), int(dec[q, 1])
         H, A = (i, j) if dec[q, 2] == 1 else (j, i)
         S[H, r] = A + 1
@@ -292,6 +316,8 @@ def beam_search(
     deadline: float | None = None,
     first_width: int = 2000,
     min_width: int = MIN_WIDTH,
+    prefix: np.ndarray | None = None,
+    pinned: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, int]]:
     """One beam on distance matrix ``D``: up to ``keep`` complete schedules (best first,
     distinct) with their travel; empty when every node died. ``noise`` (distance units) is added
@@ -299,7 +325,12 @@ def beam_search(
 
     With ``deadline`` (a ``time.perf_counter()`` value) the width is chosen per round so that the
     beam ends by then (the first round runs at ``first_width``; then ``width`` is the most and
-    ``min_width`` the least, even when the deadline has passed)."""
+    ``min_width`` the least, even when the deadline has passed).
+
+    With ``prefix`` (the first rounds of a schedule, kernel encoding, ``n x r0``) the beam starts
+    after them and builds the other rounds only (see :func:`_prefix_node`). With ``pinned`` (``n x
+    rounds``, kernel encoding, 0 where free) the pinned games are played where they are pinned and
+    the beam chooses the rest."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
     if n % 2 or n < 4:
@@ -311,13 +342,21 @@ def beam_search(
     width = max(1, int(width))
     floor = min(width, max(1, int(min_width)))
     now = min(width, max(floor, int(first_width))) if deadline is not None else width
-    nodes = _root(V, max_streak, n)
+    r0 = 0 if prefix is None else int(prefix.shape[1])
+    nodes = _root(V, max_streak, n) if prefix is None else _prefix_node(D, V, max_streak, prefix)
+    if nodes.shape[0] == 0:
+        return []
+    pins = np.zeros((n, rounds), dtype=np.int64) if pinned is None else np.asarray(pinned, dtype=np.int64)
+    pinned_at = np.full((n, n), -1, dtype=np.int64)
+    for t, r in zip(*np.nonzero(pins > 0), strict=True):
+        pinned_at[t, pins[t, r] - 1] = r
     trail: list[tuple[np.ndarray, np.ndarray]] = []
-    for r in range(rounds):
+    for r in range(r0, rounds):
         t0 = time.perf_counter()
+        pin = np.ascontiguousarray(pins[:, r])
         for k in range(per_round):
             nodes, par, dec = _level(
-                D, V, max_streak, int(no_repeat), nodes, k == per_round - 1, now, float(noise)
+                D, V, max_streak, int(no_repeat), nodes, k == per_round - 1, now, float(noise), pin, pinned_at
             )
             trail.append((par, dec))
             if nodes.shape[0] == 0:
@@ -327,8 +366,43 @@ def beam_search(
             left = deadline - time.perf_counter()
             now = int(min(width, max(floor, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
     values = nodes[:, 5 * n + 1]
-    ranked = ((_decode(n, trail, int(q)), int(values[q])) for q in np.argsort(values, kind="stable"))
+    ranked = ((_decode(n, trail, int(q), prefix), int(values[q])) for q in np.argsort(values, kind="stable"))
     return _best_distinct(ranked, keep)
+
+
+def _prefix_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray) -> np.ndarray:
+    """The node after the rounds of ``prefix`` (travel so far + every team's bound), or no node
+    when a team cannot finish from there (or the prefix breaks a rule)."""
+    n = D.shape[0]
+    node = _root(V, K, n)[0].copy()
+    travel = 0
+    for r in range(prefix.shape[1]):
+        for H in range(n):
+            if prefix[H, r] <= 0:
+                continue
+            A = int(prefix[H, r]) - 1
+            if not (node[A] >> H) & 1 or node[n + H] == 0:
+                return np.empty((0, 5 * n + 2), dtype=np.int64)
+            travel += int(D[node[2 * n + H], H] + D[node[2 * n + A], H])
+            node[n + H] -= 1
+            node[A] &= ~(1 << H)
+            node[2 * n + H] = H
+            node[2 * n + A] = H
+            node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
+            node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
+            node[4 * n + H] = A
+            node[4 * n + A] = H
+            if node[3 * n + H] < -K or node[3 * n + A] > K:
+                return np.empty((0, 5 * n + 2), dtype=np.int64)
+    value = travel
+    for t in range(n):
+        b = _bound(V, t, K, node[t], node[n + t], node[2 * n + t], node[3 * n + t])
+        if b >= INF:
+            return np.empty((0, 5 * n + 2), dtype=np.int64)
+        value += b
+    node[5 * n] = 0
+    node[5 * n + 1] = value
+    return node[None, :]
 
 
 def _best_distinct(ranked: Iterable[tuple[np.ndarray, int]], keep: int) -> list[tuple[np.ndarray, int]]:
@@ -342,6 +416,82 @@ def _best_distinct(ranked: Iterable[tuple[np.ndarray, int]], keep: int) -> list[
             if len(out) >= keep:
                 break
     return out
+
+
+def beam_lns(
+    D: np.ndarray,
+    V: np.ndarray,
+    S: np.ndarray,
+    distance: int,
+    *,
+    deadline: float,
+    width: int,
+    step_s: float,
+    max_streak: int = 3,
+    no_repeat: bool = True,
+    seed: int = 1,
+    temperature: float | None = None,
+    patience: int | None = None,
+) -> tuple[np.ndarray, int, list[tuple[float, int]]]:
+    """Large-neighbourhood search with beams until ``deadline``: each step frees part of the
+    current schedule and lets a beam of at most ``width`` nodes (ending within ``step_s``) rebuild
+    it. Half the steps keep the first ``k`` rounds (``k`` at random; with a symmetric ``D`` the
+    schedule played backwards travels as much, so half of those keep the last rounds instead), the
+    others pin a random 30-80 % of the games where they are (:func:`beam_search`'s ``pinned``).
+
+    The beam's best schedule other than the current one replaces it when it travels no more, or
+    with probability ``exp(-increase / (temperature x travel))`` (annealing on the rebuilds: the
+    greedy version stalls on NL10's 59,583); after ``patience`` steps without a new best, the
+    search goes back to the best. Returns the best schedule, its travel and when
+    (``time.perf_counter()``) it got better."""
+    D = np.ascontiguousarray(D, dtype=np.int64)
+    n = D.shape[0]
+    rounds = 2 * (n - 1)
+    temperature = LNS_TEMPERATURE if temperature is None else float(temperature)
+    patience = LNS_PATIENCE if patience is None else int(patience)
+    symmetric = bool((D == D.T).all())
+    rng = np.random.default_rng(seed)
+    best, best_d = S, distance
+    gains: list[tuple[float, int]] = []
+    idle = 0
+    while time.perf_counter() + 0.5 * step_s < deadline:
+        back = symmetric and rng.random() < 0.5
+        X = S[:, ::-1] if back else S
+        prefix = pinned = None
+        if PIN_MOVES and rng.random() < 0.5:  # pin a random part of the games
+            hosts = (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8))
+            pinned = np.zeros_like(X)
+            rows, cols = np.nonzero(hosts)
+            pinned[rows, cols] = X[rows, cols]
+            pinned[X[rows, cols] - 1, cols] = -(rows + 1)
+        else:
+            prefix = np.ascontiguousarray(X[:, : int(rng.integers(1, rounds - 2))])
+        found = beam_search(
+            D,
+            width=width,
+            max_streak=max_streak,
+            no_repeat=no_repeat,
+            seed=int(rng.integers(1 << 30)),
+            bounds=V,
+            keep=2,
+            deadline=min(deadline, time.perf_counter() + step_s),
+            prefix=prefix,
+            pinned=pinned,
+        )
+        other = [(Y, d) for Y, d in found if not np.array_equal(Y, X)]
+        idle += 1
+        if other:
+            Y, d = other[0]
+            Y = np.ascontiguousarray(Y[:, ::-1]) if back else Y
+            worse = d - distance
+            if worse <= 0 or (temperature > 0 and rng.random() < np.exp(-worse / (temperature * distance))):
+                S, distance = Y, d
+            if d < best_d:
+                best, best_d, idle = Y, d, 0
+                gains.append((time.perf_counter(), d))
+        if idle >= patience:
+            S, distance, idle = best, best_d, 0
+    return best, best_d, gains
 
 
 def available_memory() -> int:
@@ -395,6 +545,7 @@ def beam_ttp(
     keep: int = 8,
     max_width: int = 5_000_000,
     max_memory_bytes: int | None = None,
+    lns_share: float | None = None,
 ) -> BeamRun | None:
     """Beams that end by ``time_limit_s``, one per worker thread (own seeds), each as wide as
     the time allows (and ``max_width``, and the memory: about ``7 n^2`` bytes a node); more
@@ -420,7 +571,9 @@ def beam_ttp(
     per_node = int(1.25 * (7 * n * (n - 1) + 2 * (n - 1) * 30 + 2 * 8 * (5 * n + 2)))
     room = (max_memory_bytes - bounds_bytes(n, max_streak)) // (per_node * workers)
     width = int(max(1, min(max_width, room)))
-    deadline = start + time_limit_s
+    lns_share = LNS_SHARE if lns_share is None else min(max(float(lns_share), 0.0), 0.95)
+    end = start + time_limit_s
+    deadline = start + time_limit_s * (1.0 - lns_share)  # the beams'; then rebuilds (beam_lns)
     floor = MIN_WIDTH  # doubled after a beam died (its nodes all dead ends: see RETRIES)
 
     def one(k: int) -> list[tuple[np.ndarray, int]]:
@@ -466,7 +619,7 @@ def beam_ttp(
             run.history.append((round(time.perf_counter() - start, 3), best))
         left = deadline - time.perf_counter()
         if found:
-            if left < max(1.0, 0.25 * time_limit_s):
+            if left < max(1.0, 0.25 * (deadline - start)):
                 break
             continue
         floor = min(width, 2 * floor)
@@ -474,6 +627,31 @@ def beam_ttp(
         if late > RETRIES:
             break
     Dc = np.ascontiguousarray(D, dtype=np.int64)
+    if found and end - time.perf_counter() > 1.0:
+        starts = _best_distinct(sorted(found, key=lambda x: x[1]), workers)
+        step_s = max(0.2, (end - time.perf_counter()) * LNS_STEP)
+
+        def rebuild(k: int) -> tuple[np.ndarray, int, list[tuple[float, int]]]:
+            S, d = starts[k % len(starts)]
+            return beam_lns(
+                Dc,
+                V,
+                S,
+                d,
+                deadline=end,
+                width=width,
+                step_s=step_s,
+                max_streak=max_streak,
+                no_repeat=no_repeat,
+                seed=seed * 7919 + 104729 + k,
+            )
+
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            rebuilt = list(ex.map(rebuild, range(workers)))
+        found.extend((S, d) for S, d, _ in rebuilt)
+        for t, d in sorted(g for _, _, gains in rebuilt for g in gains):
+            if d < run.history[-1][1]:
+                run.history.append((round(t - start, 3), d))
     for S, _ in _best_distinct(sorted(found, key=lambda x: x[1]), keep):
         # the kernel's recount (the same travel as the beam's value; a cheap guard)
         d, v = ttsa.schedule_cost(S, Dc, max_streak, int(no_repeat))
