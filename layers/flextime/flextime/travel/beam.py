@@ -16,7 +16,9 @@ Annealing moves one schedule through the space; the beam builds whole schedules 
 travels close to its own optimum, which is where the circular (CIRC) instances' best schedules
 are (the annealer stalls 8-15 % above them). :func:`beam_ttp` runs beams whose width is re-set
 after every round so that they end by the deadline (more beams, with new seeds, while a quarter
-of the time is left) and returns the best distinct schedules; the ``beam`` search of
+of the time is left), then rebuilds parts of the best schedule with more beams
+(:func:`beam_lns`, the last :data:`LNS_SHARE` of its time), and returns the best distinct
+schedules; the ``beam`` search of
 :func:`~flextime.travel.improve.improve_travel` then races annealers from them
 (:mod:`flextime.travel.race`).
 
@@ -66,9 +68,9 @@ MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no ti
 # at width 64: 0-20 % of seeds; at 256: none of 60). beam_ttp then runs more beams, each at least
 # twice as wide, up to this many after its deadline.
 RETRIES = 4
-LNS_SHARE = 0.2  # of beam_ttp's time, for rebuilding the best schedules' ends (beam_lns)
+LNS_SHARE = 0.2  # of beam_ttp's time, for rebuilding parts of the best schedules (beam_lns)
 LNS_STEP = 1 / 30  # of that time, for one rebuild
-PIN_MOVES = True
+PIN_MOVES = True  # half of beam_lns's rebuilds pin games (else all keep a prefix or suffix)
 LNS_TEMPERATURE = 0.002  # of the current travel: an increase of that much is kept with p = 1/e
 LNS_PATIENCE = 50  # steps without a new best, then back to the best
 
@@ -547,9 +549,11 @@ def beam_ttp(
     max_memory_bytes: int | None = None,
     lns_share: float | None = None,
 ) -> BeamRun | None:
-    """Beams that end by ``time_limit_s``, one per worker thread (own seeds), each as wide as
-    the time allows (and ``max_width``, and the memory: about ``7 n^2`` bytes a node); more
-    beams with new seeds while at least a quarter of the time is left. Returns the ``keep`` best
+    """Beams that end by ``(1 - lns_share) x time_limit_s``, one per worker thread (own seeds),
+    each as wide as the time allows (and ``max_width``, and the memory: about ``7 n^2`` bytes a
+    node); more beams with new seeds while at least a quarter of that time is left; then, until
+    ``time_limit_s``, one :func:`beam_lns` per worker from the best distinct schedules (a beam that
+    dies is retried wider, see :data:`RETRIES`). Returns the ``keep`` best
     distinct schedules, or None when the instance is too large for the bounds (more than
     :data:`MAX_TEAMS` teams or ``max_memory_bytes``, by default half the memory available: a
     2 GB Lambda declines 16 teams), or without numba (the Lambda layer has none: the race runs)."""
