@@ -175,6 +175,20 @@ def _root(V, K, n):
 
 
 @njit(cache=True, nogil=True)
+def _play(node, n, H, A):
+    """Team ``H`` hosts ``A`` in node ``node`` (in place): the teams' masks, home games left,
+    places, streaks and last opponents (not the round's busy set or the value)."""
+    node[n + H] -= 1
+    node[A] &= ~(1 << H)
+    node[2 * n + H] = H
+    node[2 * n + A] = H
+    node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
+    node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
+    node[4 * n + H] = A
+    node[4 * n + A] = H
+
+
+@njit(cache=True, nogil=True)
 def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
     """One level: every node's lowest-numbered team not yet playing in the round gets each
     possible opponent and venue; the ``width`` best children by value (+ ``noise`` x uniform)
@@ -266,14 +280,7 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
         A = j if chome[c] == 1 else i
         o = out[q]
         o[:] = nd
-        o[n + H] -= 1
-        o[A] &= ~(1 << H)
-        o[2 * n + H] = H
-        o[2 * n + A] = H
-        o[3 * n + H] = -1 if nd[3 * n + H] >= 0 else nd[3 * n + H] - 1
-        o[3 * n + A] = 1 if nd[3 * n + A] <= 0 else nd[3 * n + A] + 1
-        o[4 * n + H] = A
-        o[4 * n + A] = H
+        _play(o, n, H, A)
         o[5 * n] = 0 if end_round else (busy | (1 << i) | (1 << j))
         o[5 * n + 1] = cfi[c]
         par[q] = b
@@ -386,14 +393,7 @@ def _prefix_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray) -> np
             if not (node[A] >> H) & 1 or node[n + H] == 0:
                 return np.empty((0, 5 * n + 2), dtype=np.int64)
             travel += int(D[node[2 * n + H], H] + D[node[2 * n + A], H])
-            node[n + H] -= 1
-            node[A] &= ~(1 << H)
-            node[2 * n + H] = H
-            node[2 * n + A] = H
-            node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
-            node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
-            node[4 * n + H] = A
-            node[4 * n + A] = H
+            _play(node, n, H, A)
             if node[3 * n + H] < -K or node[3 * n + A] > K:
                 return np.empty((0, 5 * n + 2), dtype=np.int64)
     value = travel
