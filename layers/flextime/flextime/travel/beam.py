@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -61,6 +62,7 @@ __all__ = [
 ]
 
 INF = 1 << 29
+T = TypeVar("T")
 MAX_TEAMS = 16  # the bounds of 18 teams would take 64 GB
 RELABEL_BYTES = 1 << 30  # beams after the first relabel the teams when their bounds fit in this
 MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no time anyway)
@@ -536,6 +538,15 @@ class BeamRun:
     history: list[tuple[float, int]] = field(default_factory=list)
 
 
+def _each(fn: Callable[[int], T], ks: list[int]) -> list[T]:
+    """``fn`` of every ``k``: in this thread for one, else one thread each (the kernels release
+    the GIL)."""
+    if len(ks) == 1:
+        return [fn(ks[0])]
+    with ThreadPoolExecutor(max_workers=len(ks)) as ex:
+        return list(ex.map(fn, ks))
+
+
 def beam_ttp(
     D: np.ndarray,
     *,
@@ -611,11 +622,7 @@ def beam_ttp(
     late = 0
     while True:
         ks = list(range(run.beams, run.beams + workers))
-        if workers == 1:
-            parts = [one(ks[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as ex:
-                parts = list(ex.map(one, ks))
+        parts = _each(one, ks)
         run.beams += workers
         found.extend(s for part in parts for s in part)
         best = min((d for _, d in found), default=None)
@@ -650,8 +657,7 @@ def beam_ttp(
                 seed=seed * 7919 + 104729 + k,
             )
 
-        with ThreadPoolExecutor(max_workers=workers) as ex:
-            rebuilt = list(ex.map(rebuild, range(workers)))
+        rebuilt = _each(rebuild, list(range(workers)))
         found.extend((S, d) for S, d, _ in rebuilt)
         for t, d in sorted(g for _, _, gains in rebuilt for g in gains):
             if d < run.history[-1][1]:
