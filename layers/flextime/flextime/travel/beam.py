@@ -191,6 +191,28 @@ def _play(node, n, H, A):
 
 
 @njit(cache=True, nogil=True)
+def _select(cf, nc, width):
+    """Indices of the ``width`` best of the first ``nc`` children's ranks ``cf`` (all when there
+    are no more): threshold by partition, then fill up with the ties."""
+    if nc <= width:
+        return np.arange(nc)
+    thr = np.partition(cf[:nc], width - 1)[width - 1]
+    order = np.empty(width, dtype=np.int64)
+    q = 0
+    for c in range(nc):
+        if cf[c] < thr:
+            order[q] = c
+            q += 1
+    for c in range(nc):
+        if q == width:
+            break
+        if cf[c] == thr:
+            order[q] = c
+            q += 1
+    return order
+
+
+@njit(cache=True, nogil=True)
 def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
     """One level: every node's lowest-numbered team not yet playing in the round gets each
     possible opponent and venue; the ``width`` best children by value (+ ``noise`` x uniform)
@@ -249,23 +271,8 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
                 cfi[nc] = value
                 cf[nc] = value + noise * np.random.random()
                 nc += 1
-    keep = min(nc, width)
-    if nc > width:  # the width best: threshold by partition, then fill up with the ties
-        thr = np.partition(cf[:nc], width - 1)[width - 1]
-        order = np.empty(width, dtype=np.int64)
-        q = 0
-        for c in range(nc):
-            if cf[c] < thr:
-                order[q] = c
-                q += 1
-        for c in range(nc):
-            if q == width:
-                break
-            if cf[c] == thr:
-                order[q] = c
-                q += 1
-    else:
-        order = np.arange(nc)
+    order = _select(cf, nc, width)
+    keep = order.shape[0]
     out = np.empty((keep, 5 * n + 2), dtype=np.int64)
     par = np.empty(keep, dtype=np.int32)
     dec = np.empty((keep, 3), dtype=np.int8)
