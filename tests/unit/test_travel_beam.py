@@ -211,9 +211,21 @@ def test_a_beam_after_a_prefix_or_around_pinned_games_keeps_them_within_the_rule
     assert beam_search(D, width=200, bounds=V, prefix=bad) == []
 
 
-def test_beam_lns_rebuilds_ends_and_never_worsens():
+@pytest.mark.parametrize("windows", [False, True])
+def test_beam_lns_rebuilds_ends_and_never_worsens(monkeypatch, windows):
+    from flextime.travel import beam, window
     from flextime.travel.beam import beam_lns
 
+    monkeypatch.setattr(beam, "WINDOW_MOVES", windows)  # a third of the steps rebuild windows
+    calls = []
+
+    def counted(*args, **kwargs):  # the real rebuild, counted
+        calls.append(args[2:4])
+        return real(*args, **kwargs)
+
+    real = window.window_rebuild
+    beam.warm_up()  # compiles the kernels (numba's cache is cold in a fresh clone), windows too
+    monkeypatch.setattr(window, "window_rebuild", counted)
     instance = random_ttp(8, seed=6)
     D = np.asarray(team_distance_matrix(instance), dtype=np.int64)
     V = team_bounds(D)
@@ -228,3 +240,5 @@ def test_beam_lns_rebuilds_ends_and_never_worsens():
     assert validate(instance, array_to_schedule(instance, T)).feasible
     assert [g for _, g in gains] == sorted((g for _, g in gains), reverse=True)
     assert dt < d and gains[-1][1] == dt  # the circle method's schedule is easy to beat
+    assert bool(calls) == windows
+    assert all(4 <= b - a <= 12 and 0 <= a < b <= 14 for a, b in calls)

@@ -72,7 +72,10 @@ MIN_WIDTH = 64  # a beam narrower than this dies too often (and is over in no ti
 RETRIES = 4
 LNS_SHARE = 0.2  # of beam_ttp's time, for rebuilding parts of the best schedules (beam_lns)
 LNS_STEP = 1 / 30  # of that time, for one rebuild
-PIN_MOVES = True  # half of beam_lns's rebuilds pin games (else all keep a prefix or suffix)
+PIN_MOVES = True  # a share of beam_lns's rebuilds pin games (else they keep a prefix or suffix)
+# a third of beam_lns's rebuilds reorder a window of rounds (travel.window); off: the beams'
+# schedules were already optimal in every window of up to 12 rounds (docs/travel.md, session 12)
+WINDOW_MOVES = False
 LNS_TEMPERATURE = 0.002  # of the current travel: an increase of that much is kept with p = 1/e
 LNS_PATIENCE = 50  # steps without a new best, then back to the best
 
@@ -446,15 +449,20 @@ def beam_lns(
 ) -> tuple[np.ndarray, int, list[tuple[float, int]]]:
     """Large-neighbourhood search with beams until ``deadline``: each step frees part of the
     current schedule and lets a beam of at most ``width`` nodes (ending within ``step_s``) rebuild
-    it. Half the steps keep the first ``k`` rounds (``k`` at random; with a symmetric ``D`` the
-    schedule played backwards travels as much, so half of those keep the last rounds instead), the
-    others pin a random 30-80 % of the games where they are (:func:`beam_search`'s ``pinned``).
+    it. Half the steps keep the first ``k`` rounds (``k`` at random), the others pin a random
+    30-80 % of the games where they are (:func:`beam_search`'s ``pinned``); with
+    :data:`WINDOW_MOVES`, a third of the steps instead reorder the games of a window of 4-12 rounds
+    (:func:`~flextime.travel.window.window_rebuild`) and a third each keep a prefix or pin. With
+    a symmetric ``D`` the schedule played backwards travels as much, so half of the steps work on
+    it backwards (a prefix becomes a suffix).
 
     The beam's best schedule other than the current one replaces it when it travels no more, or
     with probability ``exp(-increase / (temperature x travel))`` (annealing on the rebuilds: the
     greedy version stalls on NL10's 59,583); after ``patience`` steps without a new best, the
     search goes back to the best. Returns the best schedule, its travel and when
     (``time.perf_counter()``) it got better."""
+    from flextime.travel.window import MAX_WINDOW, window_rebuild  # (window imports this module)
+
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
     rounds = 2 * (n - 1)
@@ -469,26 +477,44 @@ def beam_lns(
         back = symmetric and rng.random() < 0.5
         X = S[:, ::-1] if back else S
         prefix = pinned = None
-        if PIN_MOVES and rng.random() < 0.5:  # pin a random part of the games
-            hosts = (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8))
-            pinned = np.zeros_like(X)
-            rows, cols = np.nonzero(hosts)
-            pinned[rows, cols] = X[rows, cols]
-            pinned[X[rows, cols] - 1, cols] = -(rows + 1)
+        move = rng.random()
+        step_end = min(deadline, time.perf_counter() + step_s)
+        if WINDOW_MOVES and move < 1 / 3:  # reorder the games of a window of rounds
+            length = int(rng.integers(4, min(MAX_WINDOW, rounds - 1) + 1))
+            a = int(rng.integers(0, rounds - length + 1))
+            found = window_rebuild(
+                D,
+                X,
+                a,
+                a + length,
+                width=width,
+                max_streak=max_streak,
+                no_repeat=no_repeat,
+                seed=int(rng.integers(1 << 30)),
+                keep=2,
+                deadline=step_end,
+            )
         else:
-            prefix = np.ascontiguousarray(X[:, : int(rng.integers(1, rounds - 2))])
-        found = beam_search(
-            D,
-            width=width,
-            max_streak=max_streak,
-            no_repeat=no_repeat,
-            seed=int(rng.integers(1 << 30)),
-            bounds=V,
-            keep=2,
-            deadline=min(deadline, time.perf_counter() + step_s),
-            prefix=prefix,
-            pinned=pinned,
-        )
+            if PIN_MOVES and (move < 2 / 3 if WINDOW_MOVES else move < 0.5):  # pin a part of the games
+                hosts = (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8))
+                pinned = np.zeros_like(X)
+                rows, cols = np.nonzero(hosts)
+                pinned[rows, cols] = X[rows, cols]
+                pinned[X[rows, cols] - 1, cols] = -(rows + 1)
+            else:
+                prefix = np.ascontiguousarray(X[:, : int(rng.integers(1, rounds - 2))])
+            found = beam_search(
+                D,
+                width=width,
+                max_streak=max_streak,
+                no_repeat=no_repeat,
+                seed=int(rng.integers(1 << 30)),
+                bounds=V,
+                keep=2,
+                deadline=step_end,
+                prefix=prefix,
+                pinned=pinned,
+            )
         other = [(Y, d) for Y, d in found if not np.array_equal(Y, X)]
         idle += 1
         if other:
@@ -530,9 +556,14 @@ def _relabel(S: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Compile the kernels (or load numba's cache) before a clock starts: a beam on 4 teams."""
+    """Compile the kernels (or load numba's cache) before a clock starts: a beam on 4 teams (and,
+    with :data:`WINDOW_MOVES`, a window rebuild of its schedule)."""
     D = np.array([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]], dtype=np.int64)
-    beam_search(D, width=4)
+    found = beam_search(D, width=4)
+    if WINDOW_MOVES and found:
+        from flextime.travel.window import window_rebuild
+
+        window_rebuild(D, found[0][0], 1, 5, width=4)
 
 
 @dataclass

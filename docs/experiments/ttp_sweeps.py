@@ -1,0 +1,80 @@
+"""Is a TTP schedule a local optimum of the beam rebuilds? (docs/travel.md, session 12)
+
+    python docs/experiments/ttp_sweeps.py window NL10 out/ttp-s13w1/NL10_solution.xml \
+        --width 100000 --lengths 12,11,10,9,8
+    python docs/experiments/ttp_sweeps.py prefix NL10 out/ttp-s13w1/NL10_solution.xml \
+        --width 2000000 --keep 2,4,6,8,10,12,14
+
+``window``: rebuild every window of each length (forwards and, the matrix being symmetric,
+backwards), take any gain and start over, until no window gains. ``prefix``: keep the first
+``k`` rounds (``--backwards``: the last) and rebuild the rest with one beam. Prints one line per
+rebuild: what was freed, the best travel found, seconds. An analysis script, not part of the
+package (the package's moves are in ``flextime.travel.beam`` and ``flextime.travel.window``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from flextime.formats import robinx
+from flextime.paths import benchmarks_dir
+from flextime.travel import ttsa
+from flextime.travel.beam import beam_search, team_bounds
+from flextime.travel.improve import schedule_to_array, team_distance_matrix
+from flextime.travel.window import window_rebuild
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("kind", choices=["window", "prefix"])
+    p.add_argument("instance", help="RobinX TTP instance name, e.g. NL10")
+    p.add_argument("solution", type=Path, help="RobinX solution XML (e.g. from flextime bench ttp)")
+    p.add_argument("--width", type=int, default=100_000)
+    p.add_argument("--lengths", default="12,11,10,9,8", help="window: lengths in rounds")
+    p.add_argument("--keep", default="2,4,6,8,10,12,14", help="prefix: rounds kept")
+    p.add_argument("--backwards", action="store_true", help="prefix: keep the last rounds")
+    a = p.parse_args()
+    inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
+    D = np.ascontiguousarray(team_distance_matrix(inst), dtype=np.int64)
+    S = schedule_to_array(inst, robinx.read_solution(a.solution))
+    if S is None:
+        raise SystemExit(f"{a.solution}: not a double round robin of {a.instance}")
+    best, violations = ttsa.schedule_cost(S, D, 3, 1)
+    print("start", best, "violations", violations, flush=True)
+    rounds = S.shape[1]
+    if a.kind == "window":
+        lengths = [int(x) for x in a.lengths.split(",")]
+        gained = True
+        while gained:
+            gained = False
+            for length in lengths:
+                for back in (False, True):
+                    for start in range(rounds - length + 1):
+                        X = S[:, ::-1] if back else S
+                        t = time.perf_counter()
+                        found = window_rebuild(D, X, start, start + length, width=a.width, seed=start + 1)
+                        value = found[0][1] if found else None
+                        if value is not None and value < best:
+                            S = np.ascontiguousarray(found[0][0][:, ::-1]) if back else found[0][0]
+                            best, gained = value, True
+                        took = time.perf_counter() - t
+                        print(f"window {length} back={back} from {start}: {value} ({took:.1f} s)", flush=True)
+    else:
+        V = team_bounds(D, 3)
+        X = np.ascontiguousarray(S[:, ::-1]) if a.backwards else S
+        for k in (int(x) for x in a.keep.split(",")):
+            t = time.perf_counter()
+            prefix = np.ascontiguousarray(X[:, :k])
+            found = beam_search(D, width=a.width, bounds=V, keep=2, seed=k + 7, prefix=prefix)
+            took = time.perf_counter() - t
+            print(f"keep {k} back={a.backwards}: {[d for _, d in found]} ({took:.1f} s)", flush=True)
+            best = min([best, *(d for _, d in found)])
+    print("end", best)
+
+
+if __name__ == "__main__":
+    main()
