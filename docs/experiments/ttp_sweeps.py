@@ -4,12 +4,17 @@
         --width 100000 --lengths 12,11,10,9,8
     python docs/experiments/ttp_sweeps.py prefix NL10 out/ttp-s13w1/NL10_solution.xml \
         --width 2000000 --keep 2,4,6,8,10,12,14
+    python docs/experiments/ttp_sweeps.py two-windows NL10 out/ttp-s13w1/NL10_solution.xml \
+        --lengths 4 --seconds 10
 
 ``window``: rebuild every window of each length (forwards and, the matrix being symmetric,
 backwards), take any gain and start over, until no window gains. ``prefix``: keep the first
-``k`` rounds (``--backwards``: the last) and rebuild the rest with one beam. Prints one line per
-rebuild: what was freed, the best travel found, seconds. An analysis script, not part of the
-package (the package's moves are in ``flextime.travel.beam`` and ``flextime.travel.window``).
+``k`` rounds (``--backwards``: the last) and rebuild the rest with one beam. ``two-windows``:
+every pair of disjoint windows of the first ``--lengths`` rounds, not adjacent, freed together
+for CP-SAT (``reoptimise_rounds``: games may move between the two windows), ``--seconds`` each.
+Prints one line per rebuild: what was freed, the best travel found, seconds. An analysis
+script, not part of the package (the package's moves are in ``flextime.travel.beam`` and
+``flextime.travel.window``).
 """
 
 from __future__ import annotations
@@ -25,17 +30,19 @@ from flextime.paths import benchmarks_dir
 from flextime.travel import ttsa
 from flextime.travel.beam import beam_search, team_bounds
 from flextime.travel.improve import schedule_to_array, team_distance_matrix
+from flextime.travel.ttp_lns import reoptimise_rounds
 from flextime.travel.window import window_rebuild
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=["window", "prefix"])
+    p.add_argument("kind", choices=["window", "prefix", "two-windows"])
     p.add_argument("instance", help="RobinX TTP instance name, e.g. NL10")
     p.add_argument("solution", type=Path, help="RobinX solution XML (e.g. from flextime bench ttp)")
     p.add_argument("--width", type=int, default=100_000)
     p.add_argument("--lengths", default="12,11,10,9,8", help="window: lengths in rounds")
     p.add_argument("--keep", default="2,4,6,8,10,12,14", help="prefix: rounds kept")
+    p.add_argument("--seconds", type=float, default=10.0, help="two-windows: CP-SAT limit each")
     p.add_argument("--backwards", action="store_true", help="prefix: keep the last rounds")
     a = p.parse_args()
     inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
@@ -63,6 +70,18 @@ def main() -> None:
                             best, gained = value, True
                         took = time.perf_counter() - t
                         print(f"window {length} back={back} from {start}: {value} ({took:.1f} s)", flush=True)
+    elif a.kind == "two-windows":
+        length = int(a.lengths.split(",")[0])
+        for first in range(rounds - length + 1):
+            for second in range(first + length + 1, rounds - length + 1):
+                free = [*range(first, first + length), *range(second, second + length)]
+                t = time.perf_counter()
+                Y = reoptimise_rounds(S, D, free, max_streak=3, no_repeat=True, time_limit_s=a.seconds)
+                value = ttsa.schedule_cost(Y, D, 3, 1) if Y is not None else None
+                if value is not None and value[1] == 0 and value[0] < best:
+                    S, best = Y, value[0]
+                took = time.perf_counter() - t
+                print(f"rounds {first}+{length} and {second}+{length}: {value} ({took:.1f} s)", flush=True)
     else:
         V = team_bounds(D, 3)
         X = np.ascontiguousarray(S[:, ::-1]) if a.backwards else S
