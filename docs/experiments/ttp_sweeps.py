@@ -28,7 +28,7 @@ import numpy as np
 from flextime.formats import robinx
 from flextime.paths import benchmarks_dir
 from flextime.travel import ttsa
-from flextime.travel.beam import beam_search, team_bounds
+from flextime.travel.beam import _relabel, beam_search, team_bounds
 from flextime.travel.improve import schedule_to_array, team_distance_matrix
 from flextime.travel.ttp_lns import reoptimise_rounds
 from flextime.travel.window import window_rebuild
@@ -43,6 +43,7 @@ def main() -> None:
     p.add_argument("--lengths", default="12,11,10,9,8", help="window: lengths in rounds")
     p.add_argument("--keep", default="2,4,6,8,10,12,14", help="prefix: rounds kept")
     p.add_argument("--seconds", type=float, default=10.0, help="two-windows: CP-SAT limit each")
+    p.add_argument("--order-seed", type=int, help="prefix: the teams in this seed's random order")
     p.add_argument("--backwards", action="store_true", help="prefix: keep the last rounds")
     a = p.parse_args()
     inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
@@ -83,6 +84,11 @@ def main() -> None:
                 took = time.perf_counter() - t
                 print(f"rounds {first}+{length} and {second}+{length}: {value} ({took:.1f} s)", flush=True)
     else:
+        if a.order_seed is not None:  # team i of the new numbering is team order[i]
+            order = np.random.default_rng(a.order_seed).permutation(D.shape[0])
+            D = np.ascontiguousarray(D[np.ix_(order, order)])
+            S = _relabel(S, np.argsort(order))
+            assert ttsa.schedule_cost(S, D, 3, 1)[0] == best
         V = team_bounds(D, 3)
         X = np.ascontiguousarray(S[:, ::-1]) if a.backwards else S
         for k in (int(x) for x in a.keep.split(",")):
