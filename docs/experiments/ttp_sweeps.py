@@ -12,6 +12,7 @@ backwards), take any gain and start over, until no window gains. ``prefix``: kee
 ``k`` rounds (``--backwards``: the last) and rebuild the rest with one beam. ``two-windows``:
 every pair of disjoint windows of the first ``--lengths`` rounds, not adjacent, freed together
 for CP-SAT (``reoptimise_rounds``: games may move between the two windows), ``--seconds`` each.
+``pins``: pin a random share of the games where they are and rebuild the rest with one beam.
 Prints one line per rebuild: what was freed, the best travel found, seconds. An analysis
 script, not part of the package (the package's moves are in ``flextime.travel.beam`` and
 ``flextime.travel.window``).
@@ -34,9 +35,9 @@ from flextime.travel.ttp_lns import reoptimise_rounds
 from flextime.travel.window import window_rebuild
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901 - one branch per kind of sweep
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("kind", choices=["window", "prefix", "two-windows"])
+    p.add_argument("kind", choices=["window", "prefix", "two-windows", "pins"])
     p.add_argument("instance", help="RobinX TTP instance name, e.g. NL10")
     p.add_argument("solution", type=Path, help="RobinX solution XML (e.g. from flextime bench ttp)")
     p.add_argument("--width", type=int, default=100_000)
@@ -44,6 +45,9 @@ def main() -> None:
     p.add_argument("--keep", default="2,4,6,8,10,12,14", help="prefix: rounds kept")
     p.add_argument("--seconds", type=float, default=10.0, help="two-windows: CP-SAT limit each")
     p.add_argument("--order-seed", type=int, help="prefix: the teams in this seed's random order")
+    p.add_argument("--pin-share", default="0.05,0.3", help="pins: lowest,highest share of games")
+    p.add_argument("--tries", type=int, default=21, help="pins: rebuilds (random pins each)")
+    p.add_argument("--seed", type=int, default=1, help="pins: random pins")
     p.add_argument("--backwards", action="store_true", help="prefix: keep the last rounds")
     a = p.parse_args()
     inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
@@ -83,6 +87,21 @@ def main() -> None:
                     S, best = Y, value[0]
                 took = time.perf_counter() - t
                 print(f"rounds {first}+{length} and {second}+{length}: {value} ({took:.1f} s)", flush=True)
+    elif a.kind == "pins":
+        V = team_bounds(D, 3)
+        rng = np.random.default_rng(a.seed)
+        low, high = (float(x) for x in a.pin_share.split(","))
+        for k in range(a.tries):
+            share = rng.uniform(low, high)
+            rows, cols = np.nonzero((S > 0) & (rng.random(S.shape) < share))
+            pinned = np.zeros_like(S)
+            pinned[rows, cols] = S[rows, cols]
+            pinned[S[rows, cols] - 1, cols] = -(rows + 1)
+            t = time.perf_counter()
+            found = beam_search(D, width=a.width, bounds=V, keep=2, seed=k + 1, pinned=pinned)
+            took = time.perf_counter() - t
+            print(f"pins {share:.2f}: {[d for _, d in found]} ({took:.1f} s)", flush=True)
+            best = min([best, *(d for _, d in found)])
     else:
         if a.order_seed is not None:  # team i of the new numbering is team order[i]
             order = np.random.default_rng(a.order_seed).permutation(D.shape[0])
