@@ -17,12 +17,10 @@ import math
 import time
 
 import numpy as np
+from _ttp import load
 
-from flextime.formats import robinx
-from flextime.paths import benchmarks_dir
 from flextime.travel import ttsa
 from flextime.travel.beam import beam_search, team_bounds
-from flextime.travel.improve import schedule_to_array, team_distance_matrix
 
 
 def main() -> None:
@@ -33,9 +31,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seconds", type=float, default=1200.0)
     a = p.parse_args()
-    inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
-    D = np.ascontiguousarray(team_distance_matrix(inst), dtype=np.int64)
-    S = schedule_to_array(inst, robinx.read_solution(a.solution))
+    _, D, S = load(a.instance, a.solution)
     V = team_bounds(D, 3)
     n = S.shape[0]
     current, _ = ttsa.schedule_cost(S, D, 3, 1)

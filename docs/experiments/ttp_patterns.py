@@ -20,11 +20,9 @@ import argparse
 import time
 
 import numpy as np
+from _ttp import load
 
-from flextime.formats import robinx
-from flextime.paths import benchmarks_dir
 from flextime.travel.beam import _relabel, beam_search, team_bounds
-from flextime.travel.improve import schedule_to_array, team_distance_matrix
 
 
 def main() -> None:
@@ -39,12 +37,11 @@ def main() -> None:
     p.add_argument("--tries", type=int, default=20)
     p.add_argument("--seed", type=int, default=2)
     a = p.parse_args()
-    inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
-    D = np.ascontiguousarray(team_distance_matrix(inst), dtype=np.int64)
+    _, D, _ = load(a.instance)
     n = D.shape[0]
     V = team_bounds(D, 3)
     if a.solution:
-        S = schedule_to_array(inst, robinx.read_solution(a.solution))
+        _, _, S = load(a.instance, a.solution)
         rng = np.random.default_rng(a.seed)
         low, high = (float(x) for x in a.share.split(","))
         for k in range(a.tries):

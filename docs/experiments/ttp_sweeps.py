@@ -25,17 +25,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _ttp import load
 
-from flextime.formats import robinx
-from flextime.paths import benchmarks_dir
 from flextime.travel import ttsa
-from flextime.travel.beam import _relabel, beam_search, team_bounds
-from flextime.travel.improve import schedule_to_array, team_distance_matrix
+from flextime.travel.beam import _relabel, beam_search, pin_games, team_bounds
 from flextime.travel.ttp_lns import reoptimise_rounds
 from flextime.travel.window import window_rebuild
 
 
-def main() -> None:  # noqa: C901 - one branch per kind of sweep
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("kind", choices=["window", "prefix", "two-windows", "pins"])
     p.add_argument("instance", help="RobinX TTP instance name, e.g. NL10")
@@ -50,11 +48,7 @@ def main() -> None:  # noqa: C901 - one branch per kind of sweep
     p.add_argument("--seed", type=int, default=1, help="pins: random pins")
     p.add_argument("--backwards", action="store_true", help="prefix: keep the last rounds")
     a = p.parse_args()
-    inst = robinx.read_instance(benchmarks_dir() / "ttp" / "instances_robinx" / f"{a.instance}.xml")
-    D = np.ascontiguousarray(team_distance_matrix(inst), dtype=np.int64)
-    S = schedule_to_array(inst, robinx.read_solution(a.solution))
-    if S is None:
-        raise SystemExit(f"{a.solution}: not a double round robin of {a.instance}")
+    _, D, S = load(a.instance, a.solution)
     best, violations = ttsa.schedule_cost(S, D, 3, 1)
     print("start", best, "violations", violations, flush=True)
     rounds = S.shape[1]
@@ -93,10 +87,7 @@ def main() -> None:  # noqa: C901 - one branch per kind of sweep
         low, high = (float(x) for x in a.pin_share.split(","))
         for k in range(a.tries):
             share = rng.uniform(low, high)
-            rows, cols = np.nonzero((S > 0) & (rng.random(S.shape) < share))
-            pinned = np.zeros_like(S)
-            pinned[rows, cols] = S[rows, cols]
-            pinned[S[rows, cols] - 1, cols] = -(rows + 1)
+            pinned = pin_games(S, rng.random(S.shape) < share)
             t = time.perf_counter()
             found = beam_search(D, width=a.width, bounds=V, keep=2, seed=k + 1, pinned=pinned)
             took = time.perf_counter() - t

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from flextime.travel import ttsa
-from flextime.travel.beam import MAX_TEAMS, beam_search, beam_ttp, team_bounds
+from flextime.travel.beam import MAX_TEAMS, beam_search, beam_ttp, pin_games, team_bounds
 from flextime.travel.improve import (
     array_to_schedule,
     improve_travel,
@@ -179,11 +179,7 @@ def test_a_beam_after_a_prefix_or_around_pinned_games_keeps_them_within_the_rule
     # pinned games stay where they are pinned, the beam places the others
     rng = np.random.default_rng(1)
     for share in (0.3, 0.7):
-        hosts = (S > 0) & (rng.random(S.shape) < share)
-        pinned = np.zeros_like(S)
-        rows, cols = np.nonzero(hosts)
-        pinned[rows, cols] = S[rows, cols]
-        pinned[S[rows, cols] - 1, cols] = -(rows + 1)
+        pinned = pin_games(S, rng.random(S.shape) < share)
         got = beam_search(D, width=200, bounds=V, seed=3, pinned=pinned, keep=3)
         assert got
         for T, dt in got:

@@ -57,6 +57,7 @@ __all__ = [
     "beam_search",
     "beam_ttp",
     "bounds_bytes",
+    "pin_games",
     "team_bounds",
     "warm_up",
 ]
@@ -419,6 +420,16 @@ def _prefix_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray) -> np
     return node[None, :]
 
 
+def pin_games(S: np.ndarray, hosts: np.ndarray) -> np.ndarray:
+    """:func:`beam_search`'s ``pinned`` for the games of ``S`` (kernel encoding) whose host's cell
+    is true in ``hosts`` (both teams' cells of each such game set, every other cell 0)."""
+    pinned = np.zeros_like(S)
+    rows, cols = np.nonzero(hosts & (S > 0))
+    pinned[rows, cols] = S[rows, cols]
+    pinned[S[rows, cols] - 1, cols] = -(rows + 1)
+    return pinned
+
+
 def _best_distinct(ranked: Iterable[tuple[np.ndarray, int]], keep: int) -> list[tuple[np.ndarray, int]]:
     """The first ``keep`` distinct schedules of ``ranked`` (best first)."""
     out: list[tuple[np.ndarray, int]] = []
@@ -496,11 +507,7 @@ def beam_lns(
             )
         else:
             if PIN_MOVES and (move < 2 / 3 if WINDOW_MOVES else move < 0.5):  # pin a part of the games
-                hosts = (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8))
-                pinned = np.zeros_like(X)
-                rows, cols = np.nonzero(hosts)
-                pinned[rows, cols] = X[rows, cols]
-                pinned[X[rows, cols] - 1, cols] = -(rows + 1)
+                pinned = pin_games(X, (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8)))
             else:
                 prefix = np.ascontiguousarray(X[:, : int(rng.integers(1, rounds - 2))])
             found = beam_search(
