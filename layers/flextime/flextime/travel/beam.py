@@ -145,6 +145,55 @@ def team_bounds(D: np.ndarray, max_streak: int = 3) -> np.ndarray:
     return V
 
 
+# A node is one row of integers (int32 while the travel fits, else int64) in blocks of n columns:
+# the teams each team still has to visit (bit mask), its home games left, where it is, its streak
+# (> 0 away, < 0 home, 0 no game yet), its last opponent and its own bound; then the teams already
+# playing in the round, the value (travel so far + the bounds), the node's ancestor at the end of
+# the previous round, and the round's games so far (5 bits each, opponent x 2 + 1 when the deciding
+# team hosts; four to a column, two columns). Only these last two columns are kept per round (the
+# back pointers), so a beam keeps about ``2 (6 n + 5)`` node words and ``12 x rounds`` bytes a node.
+HIST = 1 << 16  # buckets of a level's histogram of children's values (the last one: all above)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_ODD = np.uint64(0xD1B54A32D192ED03)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def node_columns(n: int) -> int:
+    """Columns of a beam node of ``n`` teams."""
+    return 6 * n + 5
+
+
+def _node_dtype(D: np.ndarray) -> type:
+    """int32 while no schedule on ``D`` can travel 2**30 (so no value overflows), else int64."""
+    n = D.shape[0]
+    return np.int32 if int(np.max(D)) * n * 2 * n * 2 < (1 << 30) else np.int64
+
+
+def node_bytes(n: int, itemsize: int = 4) -> int:
+    """Bytes a beam of ``n`` teams holds per unit of width: two levels of nodes and the back
+    pointers of every round."""
+    return 2 * itemsize * node_columns(n) + 12 * 2 * (n - 1)
+
+
+@njit(cache=True, nogil=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True, nogil=True)
+def _unit(salt, b, c):
+    """A uniform number in [0, 1) from ``salt`` and the child (parent ``b``, ``c``-th option):
+    the same in both passes of a level and in any thread (splitmix64)."""
+    z = np.uint64(salt) ^ (np.uint64(b) * _GOLDEN) ^ (np.uint64(c) * _ODD)
+    z ^= z >> np.uint64(30)
+    z *= _MIX1
+    z ^= z >> np.uint64(27)
+    z *= _MIX2
+    z ^= z >> np.uint64(31)
+    return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
 @njit(cache=True, nogil=True)
 def _bound(V, t, K, mask_abs, h, loc, s):
     """Bound of team ``t`` in absolute terms: ``mask_abs`` bits are team numbers, ``loc`` a team
@@ -154,44 +203,6 @@ def _bound(V, t, K, mask_abs, h, loc, s):
     li = n - 1 if loc == t else (loc if loc < t else loc - 1)
     si = 2 * K if s == 0 else (s - 1 if s > 0 else K - s - 1)
     return V[t, rel, h, li, si]
-
-
-# a node: one row of int64 (mask, home games left, location, streak, last opponent per team;
-# then the teams already playing in the round, and the value: travel so far + bounds)
-def _columns(n: int) -> tuple[int, int]:
-    return 5 * n, 5 * n + 1  # busy, value
-
-
-@njit(cache=True, nogil=True)
-def _seed(seed):
-    np.random.seed(seed)
-
-
-@njit(cache=True, nogil=True)
-def _root(V, K, n):
-    node = np.zeros((1, 5 * n + 2), dtype=np.int64)
-    full = (1 << n) - 1
-    for t in range(n):
-        node[0, t] = full & ~(1 << t)
-        node[0, n + t] = n - 1
-        node[0, 2 * n + t] = t
-        node[0, 4 * n + t] = -1
-        node[0, 5 * n + 1] += _bound(V, t, K, node[0, t], n - 1, t, 0)
-    return node
-
-
-@njit(cache=True, nogil=True)
-def _play(node, n, H, A):
-    """Team ``H`` hosts ``A`` in node ``node`` (in place): the teams' masks, home games left,
-    places, streaks and last opponents (not the round's busy set or the value)."""
-    node[n + H] -= 1
-    node[A] &= ~(1 << H)
-    node[2 * n + H] = H
-    node[2 * n + A] = H
-    node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
-    node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
-    node[4 * n + H] = A
-    node[4 * n + A] = H
 
 
 @njit(cache=True, nogil=True)
@@ -217,29 +228,41 @@ def _select(cf, nc, width):
 
 
 @njit(cache=True, nogil=True)
-def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
-    """One level: every node's lowest-numbered team not yet playing in the round gets each
-    possible opponent and venue; the ``width`` best children by value (+ ``noise`` x uniform)
-    survive. Returns (children, parent index, team, opponent, 1 if the team hosts).
+def _level_pass(
+    D, V, K, no_repeat, nodes, lo, hi, pin, pinned_at, noise, salt, base, shift,
+    hist, emit, thr, quota, ties, tie_salt, out, at, k, end_round,
+):  # fmt: skip
+    """One pass of a level over parents ``lo..hi``: each parent's lowest-numbered team not yet
+    playing in the round gets each possible opponent and venue. Counting (``emit`` false): the
+    children's values (+ ``noise`` x uniform when ``noise`` >= 1), shifted right by ``shift``
+    above ``base``, go into ``hist``. Emitting: the children below bucket ``thr`` and ``quota`` of
+    the ``ties`` in it (chosen uniformly) are written to ``out`` from row ``at``; returns the row
+    after the last. ``k``: games already placed in the round.
 
     ``pin[t]``: the game team ``t`` must play in this round (kernel encoding, 0: free);
     ``pinned_at[H, A]`` >= 0: the game of ``H`` hosting ``A`` is pinned to another round (so not
     here). Both all 0 / -1 for a free beam."""
     n = D.shape[0]
-    size = nodes.shape[0]
-    cmax = size * 2 * (n - 1)
-    cb = np.empty(cmax, dtype=np.int32)
-    cj = np.empty(cmax, dtype=np.int8)
-    chome = np.empty(cmax, dtype=np.int8)
-    cf = np.empty(cmax, dtype=np.float64)
-    cfi = np.empty(cmax, dtype=np.int64)
-    nc = 0
-    for b in range(size):
+    R = hist.shape[0]
+    BUSY = 6 * n
+    VAL = BUSY + 1
+    PAR = BUSY + 2
+    DEC = BUSY + 3
+    q = at
+    for b in range(lo, hi):
         nd = nodes[b]
-        busy = nd[5 * n]
+        busy = nd[BUSY]
         i = 0
         while (busy >> i) & 1:
             i += 1
+        mi = nd[i]
+        hi_ = nd[n + i]
+        li = nd[2 * n + i]
+        si = nd[3 * n + i]
+        ihost = INF  # team i at home next: the same bound whoever visits
+        if hi_ > 0 and si > -K:
+            ihost = _bound(V, i, K, mi, hi_ - 1, i, -1 if si >= 0 else si - 1)
+        c = -1
         for j in range(n):
             if j == i or (busy >> j) & 1:
                 continue
@@ -249,78 +272,169 @@ def _level(D, V, K, no_repeat, nodes, end_round, width, noise, pin, pinned_at):
                 continue
             if pin[i] == 0 and pin[j] != 0:
                 continue
+            mj = nd[j]
+            hj = nd[n + j]
+            lj = nd[2 * n + j]
+            sj = nd[3 * n + j]
             for home in range(2):
-                H = i if home == 1 else j
-                A = j if home == 1 else i
+                c += 1
                 if pin[i] != 0 and (pin[i] > 0) != (home == 1):
                     continue
-                if pin[i] == 0 and pinned_at[H, A] >= 0:
+                if home == 1:
+                    H = i
+                    A = j
+                    if pin[i] == 0 and pinned_at[i, j] >= 0:
+                        continue
+                    if not (mj >> i) & 1 or ihost >= INF or sj >= K:
+                        continue
+                    vH = ihost
+                    vA = _bound(V, j, K, mj & ~(1 << i), hj, i, 1 if sj <= 0 else sj + 1)
+                    leg = D[li, i] + D[lj, i]
+                else:
+                    H = j
+                    A = i
+                    if pin[i] == 0 and pinned_at[j, i] >= 0:
+                        continue
+                    if not (mi >> j) & 1 or hj == 0 or sj <= -K or si >= K:
+                        continue
+                    vH = _bound(V, j, K, mj, hj - 1, j, -1 if sj >= 0 else sj - 1)
+                    vA = _bound(V, i, K, mi & ~(1 << j), hi_, j, 1 if si <= 0 else si + 1)
+                    leg = D[lj, j] + D[li, j]
+                if vH >= INF or vA >= INF:
                     continue
-                sH = nd[3 * n + H]
-                sA = nd[3 * n + A]
-                if not (nd[A] >> H) & 1 or nd[n + H] == 0 or sH <= -K or sA >= K:
+                value = nd[VAL] - nd[5 * n + H] - nd[5 * n + A] + vH + vA + leg
+                key = value
+                if noise >= 1.0:
+                    key += int(noise * _unit(salt, b, c))
+                bucket = (key - base) >> shift
+                if bucket >= R - 1:
+                    bucket = R - 1
+                elif bucket < 0:  # (not with consistent bounds: a child is worth its parent at least)
+                    bucket = 0
+                if not emit:
+                    hist[bucket] += 1
                     continue
-                vH = _bound(V, H, K, nd[H], nd[n + H] - 1, H, -1 if sH >= 0 else sH - 1)
-                if vH >= INF:
+                if bucket > thr:
                     continue
-                vA = _bound(V, A, K, nd[A] & ~(1 << H), nd[n + A], H, 1 if sA <= 0 else sA + 1)
-                if vA >= INF:
-                    continue
-                oH = _bound(V, H, K, nd[H], nd[n + H], nd[2 * n + H], sH)
-                oA = _bound(V, A, K, nd[A], nd[n + A], nd[2 * n + A], sA)
-                value = nd[5 * n + 1] - oH - oA + vH + vA + D[nd[2 * n + H], H] + D[nd[2 * n + A], H]
-                cb[nc] = b
-                cj[nc] = j
-                chome[nc] = home
-                cfi[nc] = value
-                cf[nc] = value + noise * np.random.random()
-                nc += 1
-    order = _select(cf, nc, width)
-    keep = order.shape[0]
-    out = np.empty((keep, 5 * n + 2), dtype=np.int64)
-    par = np.empty(keep, dtype=np.int32)
-    dec = np.empty((keep, 3), dtype=np.int8)
-    for q in range(keep):
-        c = order[q]
-        b = cb[c]
-        j = cj[c]
-        nd = nodes[b]
-        busy = nd[5 * n]
-        i = 0
-        while (busy >> i) & 1:
-            i += 1
-        H = i if chome[c] == 1 else j
-        A = j if chome[c] == 1 else i
-        o = out[q]
-        o[:] = nd
-        _play(o, n, H, A)
-        o[5 * n] = 0 if end_round else (busy | (1 << i) | (1 << j))
-        o[5 * n + 1] = cfi[c]
-        par[q] = b
-        dec[q, 0] = i
-        dec[q, 1] = j
-        dec[q, 2] = chome[c]
-    return out, par, dec
+                if bucket == thr:
+                    if quota == 0:
+                        continue
+                    take = _unit(tie_salt, b, c) * ties < quota
+                    ties -= 1
+                    if not take:
+                        continue
+                    quota -= 1
+                o = out[q]
+                q += 1
+                o[:] = nd
+                o[n + H] -= 1
+                o[A] &= ~(1 << H)
+                o[2 * n + H] = H
+                o[2 * n + A] = H
+                o[3 * n + H] = -1 if nd[3 * n + H] >= 0 else nd[3 * n + H] - 1
+                o[3 * n + A] = 1 if nd[3 * n + A] <= 0 else nd[3 * n + A] + 1
+                o[4 * n + H] = A
+                o[4 * n + A] = H
+                o[5 * n + H] = vH
+                o[5 * n + A] = vA
+                o[BUSY] = 0 if end_round else (busy | (1 << i) | (1 << j))
+                o[VAL] = value
+                code = 2 * j + home
+                if k == 0:
+                    o[PAR] = b
+                    o[DEC] = code
+                    o[DEC + 1] = 0
+                elif k < 4:
+                    o[DEC] = nd[DEC] | (code << (5 * k))
+                else:
+                    o[DEC + 1] = nd[DEC + 1] | (code << (5 * (k - 4)))
+    return q
+
+
+def _chunks(size: int, threads: int) -> list[tuple[int, int]]:
+    parts = max(1, min(threads, size // 2048))  # small levels in one piece
+    cuts = np.linspace(0, size, parts + 1).astype(np.int64)
+    return [(int(cuts[p]), int(cuts[p + 1])) for p in range(parts)]
+
+
+def _map(pool: ThreadPoolExecutor | None, fn: Callable[[int], T], ks: list[int]) -> list[T]:
+    if pool is None or len(ks) == 1:
+        return [fn(k) for k in ks]
+    return list(pool.map(fn, ks))
+
+
+def _next_level(
+    D, V, K, no_repeat, nodes, width, pin, pinned_at, noise, rng, shift, k, end_round, pool, threads
+):  # fmt: skip
+    """The ``width`` best children of ``nodes`` (ties at random): a counting pass builds the
+    histogram of their values, a second pass writes those below the threshold and a uniform
+    choice of the ties; no list of all children is kept. Parents are split among ``threads``."""
+    size = nodes.shape[0]
+    n = D.shape[0]
+    base = int(nodes[:, 6 * n + 1].min())
+    parts = _chunks(size, threads)
+    hist = np.zeros((len(parts), HIST), dtype=np.int64)
+    salt, tie_salt = (int(x) for x in rng.integers(1, 1 << 62, size=2))
+    empty = np.empty((0, nodes.shape[1]), dtype=nodes.dtype)
+
+    def count(p: int) -> int:
+        lo, hi = parts[p]
+        return _level_pass(
+            D, V, K, no_repeat, nodes, lo, hi, pin, pinned_at, noise, salt, base, shift,
+            hist[p], False, 0, 0, 0, tie_salt, empty, 0, k, end_round,
+        )  # fmt: skip
+
+    _map(pool, count, list(range(len(parts))))
+    total = hist.sum(axis=0)
+    cum = np.cumsum(total)
+    if cum[-1] <= width:  # every child survives
+        thr, quotas, ties = HIST, np.zeros(len(parts), dtype=np.int64), np.zeros(len(parts), dtype=np.int64)
+        counts = hist.sum(axis=1)
+    else:
+        thr = int(np.searchsorted(cum, width))  # the first bucket that reaches the width
+        need = width - (int(cum[thr - 1]) if thr else 0)
+        ties = hist[:, thr].copy()
+        quotas = rng.multivariate_hypergeometric(ties, need) if len(parts) > 1 else np.array([need])
+        counts = hist[:, :thr].sum(axis=1) + quotas
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    out = np.empty((int(starts[-1]), nodes.shape[1]), dtype=nodes.dtype)
+
+    def write(p: int) -> int:
+        lo, hi = parts[p]
+        return _level_pass(
+            D, V, K, no_repeat, nodes, lo, hi, pin, pinned_at, noise, salt, base, shift,
+            hist[p], True, thr, int(quotas[p]), int(ties[p]), tie_salt, out, int(starts[p]), k, end_round,
+        )  # fmt: skip
+
+    ends = _map(pool, write, list(range(len(parts))))
+    assert ends == [int(x) for x in starts[1:]], "the two passes of a beam level disagree"
+    return out
 
 
 def _decode(
     n: int, trail: list[tuple[np.ndarray, np.ndarray]], q: int, prefix: np.ndarray | None = None
 ) -> np.ndarray:
-    """The schedule of final node ``q``, following the back pointers, in the kernel's encoding
-    (after the rounds of ``prefix``, if any)."""
-    per_round = n // 2
+    """The schedule of final node ``q``, following the rounds' back pointers, in the kernel's
+    encoding (after the rounds of ``prefix``, if any)."""
     S = np.zeros((n, 2 * (n - 1)), dtype=np.int64)
     r0 = 0
     if prefix is not None:
         r0 = prefix.shape[1]
         S[:, :r0] = prefix
-    for lev in range(len(trail) - 1, -1, -1):
-        par, dec = trail[lev]
-        r = r0 + lev // per_round
-        i, j = int(dec[q, 0]), int(dec[q, 1])
-        H, A = (i, j) if dec[q, 2] == 1 else (j, i)
-        S[H, r] = A + 1
-        S[A, r] = -(H + 1)
+    for idx in range(len(trail) - 1, -1, -1):
+        par, games = trail[idx]
+        word = int(games[q])
+        busy = 0
+        for k in range(n // 2):
+            i = 0
+            while (busy >> i) & 1:
+                i += 1
+            code = (word >> (5 * k if k < 4 else 20 + 5 * (k - 4))) & 31
+            j, home = code >> 1, code & 1
+            H, A = (i, j) if home else (j, i)
+            S[H, r0 + idx] = A + 1
+            S[A, r0 + idx] = -(H + 1)
+            busy |= (1 << i) | (1 << j)
         q = int(par[q])
     return S
 
@@ -340,17 +454,20 @@ def beam_search(
     min_width: int = MIN_WIDTH,
     prefix: np.ndarray | None = None,
     pinned: np.ndarray | None = None,
+    threads: int = 1,
 ) -> list[tuple[np.ndarray, int]]:
     """One beam on distance matrix ``D``: up to ``keep`` complete schedules (best first,
-    distinct) with their travel; empty when every node died. ``noise`` (distance units) is added
-    to the ranking at random: below 1 on integer distances it only breaks ties.
+    distinct) with their travel; empty when every node died. Children of equal value are chosen
+    at random; ``noise`` >= 1 (distance units) adds that much times a uniform number to the
+    ranking.
 
     With ``deadline`` (a ``time.perf_counter()`` value) the width is chosen per round so that the
     beam ends by then (the first round runs at ``first_width``; then ``width`` is the most and
-    ``min_width`` the least, even when the deadline has passed).
+    ``min_width`` the least, even when the deadline has passed). ``threads`` share each level's
+    parents (the kernels release the GIL).
 
     With ``prefix`` (the first rounds of a schedule, kernel encoding, ``n x r0``) the beam starts
-    after them and builds the other rounds only (see :func:`_prefix_node`). With ``pinned`` (``n x
+    after them and builds the other rounds only (see :func:`_start_node`). With ``pinned`` (``n x
     rounds``, kernel encoding, 0 where free) the pinned games are played where they are pinned and
     the beam chooses the rest."""
     D = np.ascontiguousarray(D, dtype=np.int64)
@@ -358,66 +475,90 @@ def beam_search(
     if n % 2 or n < 4:
         raise ValueError(f"the beam needs an even number of teams (at least 4), not {n}")
     V = team_bounds(D, max_streak) if bounds is None else bounds
-    _seed(int(seed))
+    rng = np.random.default_rng(int(seed))
     per_round = n // 2
     rounds = 2 * (n - 1)
     width = max(1, int(width))
     floor = min(width, max(1, int(min_width)))
     now = min(width, max(floor, int(first_width))) if deadline is not None else width
     r0 = 0 if prefix is None else int(prefix.shape[1])
-    nodes = _root(V, max_streak, n) if prefix is None else _prefix_node(D, V, max_streak, prefix)
+    nodes = _start_node(D, V, max_streak, prefix)
     if nodes.shape[0] == 0:
         return []
+    shift = max(0, int(D.max()).bit_length() - 12)  # ranking in buckets of 2**shift distance units
     pins = np.zeros((n, rounds), dtype=np.int64) if pinned is None else np.asarray(pinned, dtype=np.int64)
     pinned_at = np.full((n, n), -1, dtype=np.int64)
     for t, r in zip(*np.nonzero(pins > 0), strict=True):
         pinned_at[t, pins[t, r] - 1] = r
+    threads = max(1, int(threads))
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     trail: list[tuple[np.ndarray, np.ndarray]] = []
-    for r in range(r0, rounds):
-        t0 = time.perf_counter()
-        pin = np.ascontiguousarray(pins[:, r])
-        for k in range(per_round):
-            nodes, par, dec = _level(
-                D, V, max_streak, int(no_repeat), nodes, k == per_round - 1, now, float(noise), pin, pinned_at
-            )
-            trail.append((par, dec))
-            if nodes.shape[0] == 0:
-                return []
-        if deadline is not None and r < rounds - 1:  # the width the rest of the time allows
-            per_unit = (time.perf_counter() - t0) / max(1, nodes.shape[0])
-            left = deadline - time.perf_counter()
-            now = int(min(width, max(floor, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
-    values = nodes[:, 5 * n + 1]
+    col = 6 * n + 2
+    try:
+        for r in range(r0, rounds):
+            t0 = time.perf_counter()
+            pin = np.ascontiguousarray(pins[:, r])
+            for k in range(per_round):
+                nodes = _next_level(
+                    D, V, max_streak, int(no_repeat), nodes, now, pin, pinned_at, float(noise), rng, shift,
+                    k, k == per_round - 1, pool, threads,
+                )  # fmt: skip
+                if nodes.shape[0] == 0:
+                    return []
+            games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
+            trail.append((nodes[:, col].astype(np.int32), games))
+            if deadline is not None and r < rounds - 1:  # the width the rest of the time allows
+                per_unit = (time.perf_counter() - t0) / max(1, nodes.shape[0])
+                left = deadline - time.perf_counter()
+                now = int(min(width, max(floor, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    values = nodes[:, 6 * n + 1]
     ranked = ((_decode(n, trail, int(q), prefix), int(values[q])) for q in np.argsort(values, kind="stable"))
     return _best_distinct(ranked, keep)
 
 
-def _prefix_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray) -> np.ndarray:
-    """The node after the rounds of ``prefix`` (travel so far + every team's bound), or no node
-    when a team cannot finish from there (or the prefix breaks a rule)."""
+def _start_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray | None) -> np.ndarray:
+    """The root node (one row), or the node after the rounds of ``prefix`` (travel so far + every
+    team's bound); no row when a team cannot finish from there (or the prefix breaks a rule).
+    int32 while no schedule's travel can reach 2**30, else int64."""
     n = D.shape[0]
-    node = _root(V, K, n)[0].copy()
+    dtype = _node_dtype(D)
+    none = np.empty((0, node_columns(n)), dtype=dtype)
+    node = np.zeros(node_columns(n), dtype=np.int64)
+    full = (1 << n) - 1
+    for t in range(n):
+        node[t] = full & ~(1 << t)
+        node[n + t] = n - 1
+        node[2 * n + t] = t
+        node[4 * n + t] = -1
     travel = 0
-    for r in range(prefix.shape[1]):
+    for r in range(0 if prefix is None else prefix.shape[1]):
         for H in range(n):
             if prefix[H, r] <= 0:
                 continue
             A = int(prefix[H, r]) - 1
             if not (node[A] >> H) & 1 or node[n + H] == 0:
-                return np.empty((0, 5 * n + 2), dtype=np.int64)
+                return none
             travel += int(D[node[2 * n + H], H] + D[node[2 * n + A], H])
-            _play(node, n, H, A)
+            node[n + H] -= 1
+            node[A] &= ~(1 << H)
+            node[2 * n + H] = node[2 * n + A] = H
+            node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
+            node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
+            node[4 * n + H], node[4 * n + A] = A, H
             if node[3 * n + H] < -K or node[3 * n + A] > K:
-                return np.empty((0, 5 * n + 2), dtype=np.int64)
+                return none
     value = travel
     for t in range(n):
-        b = _bound(V, t, K, node[t], node[n + t], node[2 * n + t], node[3 * n + t])
+        b = int(_bound(V, t, K, node[t], node[n + t], node[2 * n + t], node[3 * n + t]))
         if b >= INF:
-            return np.empty((0, 5 * n + 2), dtype=np.int64)
+            return none
+        node[5 * n + t] = b
         value += b
-    node[5 * n] = 0
-    node[5 * n + 1] = value
-    return node[None, :]
+    node[6 * n + 1] = value
+    return node[None, :].astype(dtype)
 
 
 def pin_games(S: np.ndarray, hosts: np.ndarray) -> np.ndarray:
@@ -628,7 +769,7 @@ def beam_ttp(
     workers = max(1, int(workers))
     # bytes a node of the beam needs: back pointers on every level, its children's ranking, the
     # node rows of two levels; 25 % spare
-    per_node = int(1.25 * (7 * n * (n - 1) + 2 * (n - 1) * 30 + 2 * 8 * (5 * n + 2)))
+    per_node = int(1.25 * node_bytes(n, np.dtype(_node_dtype(np.asarray(D))).itemsize))  # 25 % spare
     room = (max_memory_bytes - bounds_bytes(n, max_streak)) // (per_node * workers)
     width = int(max(1, min(max_width, room)))
     lns_share = LNS_SHARE if lns_share is None else min(max(float(lns_share), 0.0), 0.95)
