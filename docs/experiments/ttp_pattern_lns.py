@@ -1,8 +1,9 @@
 """Pattern-level LNS on a TTP schedule (docs/travel.md, session 13; needs beam-venues.patch).
 
+    git checkout 2b3bdee -- layers/flextime/flextime/travel/beam.py   # the patch is on that beam
     git apply docs/experiments/beam-venues.patch
     python docs/experiments/ttp_pattern_lns.py NL10 out/ttp-s13w1/NL10_solution.xml --seed 1
-    git checkout layers/flextime/flextime/travel/beam.py
+    git checkout HEAD -- layers/flextime/flextime/travel/beam.py
 
 Each step swaps the venues of one or two pairs' meetings in the current home/away pattern, fixes
 a random 60-95 % of the new pattern's cells, and lets a beam choose the games; the result

@@ -2,11 +2,12 @@
 
 Needs ``beam_search(venues=...)``, which is not in the package (no gain measured):
 
+    git checkout 2b3bdee -- layers/flextime/flextime/travel/beam.py   # the patch is on that beam
     git apply docs/experiments/beam-venues.patch
     python docs/experiments/ttp_patterns.py NL10 --first 1 --last 40   # and 40..80
     python docs/experiments/ttp_patterns.py NL10 --solution out/ttp-s13w1/NL10_solution.xml \
         --share 0.3,0.8 --tries 20 --seed 2                               # 0.7,1.0 8 3 --width 1000000
-    git checkout layers/flextime/flextime/travel/beam.py
+    git checkout HEAD -- layers/flextime/flextime/travel/beam.py
 
 For each seed: a beam of ``--width0`` nodes on the teams in that seed's random order; for each of
 its 3 best schedules, a beam of ``--width`` nodes with every team's home/away pattern fixed to

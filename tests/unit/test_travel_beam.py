@@ -109,6 +109,35 @@ def test_beam_schedules_are_feasible_and_priced_like_the_validator(n, width):
         assert report.travel_total == d >= lower
 
 
+def test_threads_and_huge_distances_keep_beams_feasible_and_priced_right():
+    """Two threads split each level's parents (levels of 2,048 nodes or more); distances too
+    large for int32 nodes switch to int64 and rank in buckets of 2**shift units. Either way the
+    kept schedules obey the rules and their travel is the validator's."""
+    from flextime.travel import beam
+
+    instance = random_ttp(8, seed=8)
+    D = team_distance_matrix(instance).astype(np.int64)
+    V = team_bounds(D)
+    one = beam_search(D, width=20_000, bounds=V, seed=4, keep=3)
+    two = beam_search(D, width=20_000, bounds=V, seed=4, keep=3, threads=2)
+    scale = (1 << 23) // int(D.max())  # int64 nodes (travel past 2**30), bounds still int32
+    assert beam._node_dtype(D) is np.int32 and beam._node_dtype(D * scale) is np.int64
+    big = beam_search(D * scale, width=20_000, seed=4, keep=3, threads=2)
+    assert one and two and big
+    for S, d in one + two + [(S, d // scale) for S, d in big]:
+        assert_drr(S)
+        report = validate(instance, array_to_schedule(instance, S))
+        assert report.feasible and report.travel_total == d
+    assert [d % scale for _, d in big] == [0] * len(big)
+    # the same search, so within a few per cent of each other (ties and buckets differ)
+    assert abs(two[0][1] - one[0][1]) <= 0.05 * one[0][1]
+    assert big[0][1] // scale <= 1.05 * one[0][1]
+    # distances whose bounds would overflow: a clear error, and beam_ttp declines (the race runs)
+    with pytest.raises(ValueError, match="too large"):
+        team_bounds(D * (1 << 26))
+    assert beam_ttp(D * (1 << 26), time_limit_s=0.5) is None
+
+
 def test_beam_ttp_keeps_distinct_feasible_schedules_and_the_lower_bound():
     instance = random_ttp(8, seed=11)
     D = team_distance_matrix(instance)

@@ -9,8 +9,11 @@ every team, the least travel it still needs on its own: :func:`team_bounds` solv
 dynamic programming over (teams still to visit, home games left, where the team is, its home/away
 streak), with the streak rule and the trip home at the end. A child whose team cannot finish on
 its own (infinite bound) is dropped; the ``width`` best children of a level are kept (ties broken
-at random). Repeaters are checked when a game is placed (the bound ignores them: still a lower
-bound).
+at random). A level makes two passes over its parents (:func:`_next_level`): the first counts the
+children's values in a histogram, which gives the threshold; the second writes the children below
+it and a uniform choice of those on it. So no list of all children is ever held (18 per node on
+10 teams), and threads can share the parents. Repeaters are checked when a game is placed (the
+bound ignores them: still a lower bound).
 
 Annealing moves one schedule through the space; the beam builds whole schedules whose every team
 travels close to its own optimum, which is where the circular (CIRC) instances' best schedules
@@ -23,7 +26,8 @@ schedules; the ``beam`` search of
 (:mod:`flextime.travel.race`).
 
 Memory: the bounds hold ``n * 2**(n-1) * n * n * (2 k + 1)`` int32 (n = 16, k = 3: 3.8 GB), so the
-beam is used up to :data:`MAX_TEAMS` teams; a level keeps ``7 * width`` bytes of back pointers.
+beam is used up to :data:`MAX_TEAMS` teams; a beam holds :func:`node_bytes` a unit of width (two levels
+of nodes and 12 bytes a round of back pointers: 736 bytes on 10 teams, 1,168 on 16).
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ __all__ = [
     "beam_search",
     "beam_ttp",
     "bounds_bytes",
+    "bounds_fit",
+    "node_bytes",
     "pin_games",
     "team_bounds",
     "warm_up",
@@ -133,12 +139,21 @@ def _team_bound(D, t, K, V):
                     V[mask, h, loc, s] = best
 
 
+def bounds_fit(D: np.ndarray) -> bool:
+    """Whether one team's travel on ``D`` (at most ``2 n - 1`` legs) stays below the bounds'
+    infinity (``2**29``: about 17 million per leg for 16 teams)."""
+    return int(np.max(D)) * (2 * D.shape[0] - 1) < INF
+
+
 def team_bounds(D: np.ndarray, max_streak: int = 3) -> np.ndarray:
     """Per team, the exact least travel to finish its own schedule from any state (see
     :func:`_team_bound`); shape ``(n, 2**(n-1), n, n, 2 max_streak + 1)``. The sum over teams of
-    the start states is the independent lower bound of the instance."""
+    the start states is the independent lower bound of the instance. Raises ValueError when a
+    team's travel could reach the int32 bounds' infinity (:func:`bounds_fit`)."""
     D = np.ascontiguousarray(D, dtype=np.int64)
     n = D.shape[0]
+    if not bounds_fit(D):
+        raise ValueError(f"distances up to {int(D.max())} are too large for the beam's bounds (int32)")
     V = np.empty((n, 1 << (n - 1), n, n, 2 * max_streak + 1), dtype=np.int32)
     for t in range(n):
         _team_bound(D, t, max_streak, V[t])
@@ -475,6 +490,39 @@ def beam_search(
     if n % 2 or n < 4:
         raise ValueError(f"the beam needs an even number of teams (at least 4), not {n}")
     V = team_bounds(D, max_streak) if bounds is None else bounds
+    run = _beam(
+        D, V, width=width, max_streak=max_streak, no_repeat=no_repeat, noise=noise, seed=seed,
+        deadline=deadline, first_width=first_width, min_width=min_width, prefix=prefix, pinned=pinned,
+        threads=threads, until=2 * (n - 1),
+    )  # fmt: skip
+    if run is None:
+        return []
+    nodes, trail = run
+    values = nodes[:, 6 * n + 1]
+    ranked = ((_decode(n, trail, int(q), prefix), int(values[q])) for q in np.argsort(values, kind="stable"))
+    return _best_distinct(ranked, keep)
+
+
+def _beam(
+    D: np.ndarray,
+    V: np.ndarray,
+    *,
+    width: int,
+    max_streak: int,
+    no_repeat: bool,
+    noise: float,
+    seed: int,
+    deadline: float | None,
+    first_width: int,
+    min_width: int,
+    prefix: np.ndarray | None,
+    pinned: np.ndarray | None,
+    threads: int,
+    until: int,
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None:
+    """:func:`beam_search`'s beam up to the end of round ``until``: the last level's nodes and
+    the rounds' back pointers, or None when every node died."""
+    n = D.shape[0]
     rng = np.random.default_rng(int(seed))
     per_round = n // 2
     rounds = 2 * (n - 1)
@@ -484,7 +532,7 @@ def beam_search(
     r0 = 0 if prefix is None else int(prefix.shape[1])
     nodes = _start_node(D, V, max_streak, prefix)
     if nodes.shape[0] == 0:
-        return []
+        return None
     shift = max(0, int(D.max()).bit_length() - 12)  # ranking in buckets of 2**shift distance units
     pins = np.zeros((n, rounds), dtype=np.int64) if pinned is None else np.asarray(pinned, dtype=np.int64)
     pinned_at = np.full((n, n), -1, dtype=np.int64)
@@ -495,7 +543,7 @@ def beam_search(
     trail: list[tuple[np.ndarray, np.ndarray]] = []
     col = 6 * n + 2
     try:
-        for r in range(r0, rounds):
+        for r in range(r0, until):
             t0 = time.perf_counter()
             pin = np.ascontiguousarray(pins[:, r])
             for k in range(per_round):
@@ -504,19 +552,17 @@ def beam_search(
                     k, k == per_round - 1, pool, threads,
                 )  # fmt: skip
                 if nodes.shape[0] == 0:
-                    return []
+                    return None
             games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
             trail.append((nodes[:, col].astype(np.int32), games))
-            if deadline is not None and r < rounds - 1:  # the width the rest of the time allows
+            if deadline is not None and r < until - 1:  # the width the rest of the time allows
                 per_unit = (time.perf_counter() - t0) / max(1, nodes.shape[0])
                 left = deadline - time.perf_counter()
-                now = int(min(width, max(floor, left / (rounds - 1 - r) / max(per_unit, 1e-9))))
+                now = int(min(width, max(floor, left / (until - 1 - r) / max(per_unit, 1e-9))))
     finally:
         if pool is not None:
             pool.shutdown()
-    values = nodes[:, 6 * n + 1]
-    ranked = ((_decode(n, trail, int(q), prefix), int(values[q])) for q in np.argsort(values, kind="stable"))
-    return _best_distinct(ranked, keep)
+    return nodes, trail
 
 
 def _start_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray | None) -> np.ndarray:
@@ -747,8 +793,8 @@ def beam_ttp(
     lns_share: float | None = None,
 ) -> BeamRun | None:
     """Beams that end by ``(1 - lns_share) x time_limit_s``, one per worker thread (own seeds),
-    each as wide as the time allows (and ``max_width``, and the memory: about ``7 n^2`` bytes a
-    node); more beams with new seeds while at least a quarter of that time is left; then, until
+    each as wide as the time allows (and ``max_width``, and the memory: :func:`node_bytes` a
+    node, 25 % spare); more beams with new seeds while at least a quarter of that time is left; then, until
     ``time_limit_s``, one :func:`beam_lns` per worker from the best distinct schedules (a beam that
     dies is retried wider, see :data:`RETRIES`). Returns the ``keep`` best
     distinct schedules, or None when the instance is too large for the bounds (more than
@@ -759,7 +805,7 @@ def beam_ttp(
         return None
     if max_memory_bytes is None:
         max_memory_bytes = available_memory() // 2
-    if n > MAX_TEAMS or n % 2 or n < 4 or bounds_bytes(n, max_streak) > max_memory_bytes:
+    if n > MAX_TEAMS or n % 2 or n < 4 or bounds_bytes(n, max_streak) > max_memory_bytes or not bounds_fit(D):
         return None
     warm_up()
     start = time.perf_counter()
