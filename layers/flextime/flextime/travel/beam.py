@@ -422,7 +422,8 @@ def _next_level(
         )  # fmt: skip
 
     ends = _map(pool, write, list(range(len(parts))))
-    assert ends == [int(x) for x in starts[1:]], "the two passes of a beam level disagree"
+    if ends != [int(x) for x in starts[1:]]:  # pragma: no cover - a bug, not an input
+        raise RuntimeError("the two passes of a beam level disagree")
     return out
 
 
