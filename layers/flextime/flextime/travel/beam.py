@@ -179,7 +179,7 @@ def node_columns(n: int) -> int:
     return 6 * n + 5
 
 
-def _node_dtype(D: np.ndarray) -> type:
+def _node_dtype(D: np.ndarray) -> type[np.signedinteger]:
     """int32 while no schedule on ``D`` can travel 2**30 (so no value overflows), else int64."""
     n = D.shape[0]
     return np.int32 if int(np.max(D)) * n * 2 * n * 2 < (1 << 30) else np.int64
@@ -572,8 +572,9 @@ def _start_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray | None)
     int32 while no schedule's travel can reach 2**30, else int64."""
     n = D.shape[0]
     dtype = _node_dtype(D)
-    none = np.empty((0, node_columns(n)), dtype=dtype)
+    none: np.ndarray = np.empty((0, node_columns(n)), dtype=dtype)
     node = np.zeros(node_columns(n), dtype=np.int64)
+    games = np.zeros((n, 0), dtype=np.int64) if prefix is None else prefix
     full = (1 << n) - 1
     for t in range(n):
         node[t] = full & ~(1 << t)
@@ -581,11 +582,11 @@ def _start_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray | None)
         node[2 * n + t] = t
         node[4 * n + t] = -1
     travel = 0
-    for r in range(0 if prefix is None else prefix.shape[1]):
+    for r in range(games.shape[1]):
         for H in range(n):
-            if prefix[H, r] <= 0:
+            if games[H, r] <= 0:
                 continue
-            A = int(prefix[H, r]) - 1
+            A = int(games[H, r]) - 1
             if not (node[A] >> H) & 1 or node[n + H] == 0:
                 return none
             travel += int(D[node[2 * n + H], H] + D[node[2 * n + A], H])
