@@ -243,6 +243,20 @@ def _select(cf, nc, width):
 
 
 @njit(cache=True, nogil=True)
+def _play(node, n, H, A):
+    """Team ``H`` hosts ``A`` in ``node`` (in place): the teams' masks, home games left, places,
+    streaks and last opponents (not the bounds, the round's columns or the value)."""
+    node[n + H] -= 1
+    node[A] &= ~(1 << H)
+    node[2 * n + H] = H
+    node[2 * n + A] = H
+    node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
+    node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
+    node[4 * n + H] = A
+    node[4 * n + A] = H
+
+
+@njit(cache=True, nogil=True)
 def _level_pass(
     D, V, K, no_repeat, nodes, lo, hi, pin, pinned_at, noise, salt, base, shift,
     hist, emit, thr, quota, ties, tie_salt, out, at, k, end_round,
@@ -342,14 +356,7 @@ def _level_pass(
                 o = out[q]
                 q += 1
                 o[:] = nd
-                o[n + H] -= 1
-                o[A] &= ~(1 << H)
-                o[2 * n + H] = H
-                o[2 * n + A] = H
-                o[3 * n + H] = -1 if nd[3 * n + H] >= 0 else nd[3 * n + H] - 1
-                o[3 * n + A] = 1 if nd[3 * n + A] <= 0 else nd[3 * n + A] + 1
-                o[4 * n + H] = A
-                o[4 * n + A] = H
+                _play(o, n, H, A)
                 o[5 * n + H] = vH
                 o[5 * n + A] = vA
                 o[BUSY] = 0 if end_round else (busy | (1 << i) | (1 << j))
@@ -370,12 +377,6 @@ def _chunks(size: int, threads: int) -> list[tuple[int, int]]:
     parts = max(1, min(threads, size // 2048))  # small levels in one piece
     cuts = np.linspace(0, size, parts + 1).astype(np.int64)
     return [(int(cuts[p]), int(cuts[p + 1])) for p in range(parts)]
-
-
-def _map(pool: ThreadPoolExecutor | None, fn: Callable[[int], T], ks: list[int]) -> list[T]:
-    if pool is None or len(ks) == 1:
-        return [fn(k) for k in ks]
-    return list(pool.map(fn, ks))
 
 
 def _next_level(
@@ -399,7 +400,7 @@ def _next_level(
             hist[p], False, 0, 0, 0, tie_salt, empty, 0, k, end_round,
         )  # fmt: skip
 
-    _map(pool, count, list(range(len(parts))))
+    _each(count, list(range(len(parts))), pool)
     total = hist.sum(axis=0)
     cum = np.cumsum(total)
     if cum[-1] <= width:  # every child survives
@@ -421,7 +422,7 @@ def _next_level(
             hist[p], True, thr, int(quotas[p]), int(ties[p]), tie_salt, out, int(starts[p]), k, end_round,
         )  # fmt: skip
 
-    ends = _map(pool, write, list(range(len(parts))))
+    ends = _each(write, list(range(len(parts))), pool)
     if ends != [int(x) for x in starts[1:]]:  # pragma: no cover - a bug, not an input
         raise RuntimeError("the two passes of a beam level disagree")
     return out
@@ -590,12 +591,7 @@ def _start_node(D: np.ndarray, V: np.ndarray, K: int, prefix: np.ndarray | None)
             if not (node[A] >> H) & 1 or node[n + H] == 0:
                 return none
             travel += int(D[node[2 * n + H], H] + D[node[2 * n + A], H])
-            node[n + H] -= 1
-            node[A] &= ~(1 << H)
-            node[2 * n + H] = node[2 * n + A] = H
-            node[3 * n + H] = -1 if node[3 * n + H] >= 0 else node[3 * n + H] - 1
-            node[3 * n + A] = 1 if node[3 * n + A] <= 0 else node[3 * n + A] + 1
-            node[4 * n + H], node[4 * n + A] = A, H
+            _play(node, n, H, A)
             if node[3 * n + H] < -K or node[3 * n + A] > K:
                 return none
     value = travel
@@ -772,11 +768,13 @@ class BeamRun:
     history: list[tuple[float, int]] = field(default_factory=list)
 
 
-def _each(fn: Callable[[int], T], ks: list[int]) -> list[T]:
+def _each(fn: Callable[[int], T], ks: list[int], pool: ThreadPoolExecutor | None = None) -> list[T]:
     """``fn`` of every ``k``: in this thread for one, else one thread each (the kernels release
-    the GIL)."""
+    the GIL), on ``pool`` when given (else a pool of their own)."""
     if len(ks) == 1:
         return [fn(ks[0])]
+    if pool is not None:
+        return list(pool.map(fn, ks))
     with ThreadPoolExecutor(max_workers=len(ks)) as ex:
         return list(ex.map(fn, ks))
 
