@@ -192,11 +192,6 @@ def node_bytes(n: int, itemsize: int = 4) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _seed(seed):
-    np.random.seed(seed)
-
-
-@njit(cache=True, nogil=True)
 def _unit(salt, b, c):
     """A uniform number in [0, 1) from ``salt`` and the child (parent ``b``, ``c``-th option):
     the same in both passes of a level and in any thread (splitmix64)."""
@@ -218,28 +213,6 @@ def _bound(V, t, K, mask_abs, h, loc, s):
     li = n - 1 if loc == t else (loc if loc < t else loc - 1)
     si = 2 * K if s == 0 else (s - 1 if s > 0 else K - s - 1)
     return V[t, rel, h, li, si]
-
-
-@njit(cache=True, nogil=True)
-def _select(cf, nc, width):
-    """Indices of the ``width`` best of the first ``nc`` children's ranks ``cf`` (all when there
-    are no more): threshold by partition, then fill up with the ties."""
-    if nc <= width:
-        return np.arange(nc)
-    thr = np.partition(cf[:nc], width - 1)[width - 1]
-    order = np.empty(width, dtype=np.int64)
-    q = 0
-    for c in range(nc):
-        if cf[c] < thr:
-            order[q] = c
-            q += 1
-    for c in range(nc):
-        if q == width:
-            break
-        if cf[c] == thr:
-            order[q] = c
-            q += 1
-    return order
 
 
 @njit(cache=True, nogil=True)

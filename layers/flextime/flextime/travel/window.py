@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from flextime.travel import ttsa
-from flextime.travel.beam import INF, _best_distinct, _seed, _select, njit
+from flextime.travel.beam import INF, _best_distinct, njit
 
 __all__ = ["MAX_WINDOW", "window_bounds", "window_rebuild"]
 
@@ -61,6 +61,33 @@ def _borders(S: np.ndarray, a: int, b: int, K: int) -> np.ndarray:
                 lead_a = k - b
         out[t] = (loc_in, s_in, opp_in, loc_out, lead_h, lead_a, opp_out)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True, nogil=True)
+def _select(cf, nc, width):
+    """Indices of the ``width`` best of the first ``nc`` children's ranks ``cf`` (all when there
+    are no more): threshold by partition, then fill up with the ties."""
+    if nc <= width:
+        return np.arange(nc)
+    thr = np.partition(cf[:nc], width - 1)[width - 1]
+    order = np.empty(width, dtype=np.int64)
+    q = 0
+    for c in range(nc):
+        if cf[c] < thr:
+            order[q] = c
+            q += 1
+    for c in range(nc):
+        if q == width:
+            break
+        if cf[c] == thr:
+            order[q] = c
+            q += 1
+    return order
 
 
 @njit(cache=True, nogil=True)
