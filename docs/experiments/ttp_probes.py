@@ -1,0 +1,180 @@
+"""Session 15 probes of the beam on the 10-team TTP instances (docs/travel.md, session 15).
+
+    python docs/experiments/ttp_probes.py orders NL10 --width 1000000 --seconds 240
+    python docs/experiments/ttp_probes.py perturb NL10 --width 1000000 --seconds 200 --eps 0.02
+    python docs/experiments/ttp_probes.py funnel CIRC10 --width 100000 --switch 12 --wide 3000000
+    python docs/experiments/ttp_probes.py lns NL10 --eps 0.02 --seconds 240 --step 2
+    python docs/experiments/ttp_probes.py share NL10 --share 0.6 --seconds 510
+
+``orders``: beams (two threads) with the teams in random orders until ``--seconds``; the count of
+each travel. ``perturb``: the same on distances multiplied pairwise by 1 + eps x N(0, 1)
+(symmetric, rounded), each beam's 20 best schedules priced on the true distances. ``funnel``: one
+beam at ``--width`` up to round ``--switch``, then at ``--wide``. ``lns``: rebuilds (a random
+30-80 % of the games pinned, or a prefix kept; half of them on the schedule played backwards)
+of the width-1,000,000 beam's schedule, guided by one of 8 perturbed copies of the distances
+(``--eps 0``: the true ones), priced on the true distances, annealing acceptance as in
+``beam_lns``. ``share``: ``beam_ttp`` alone with that rebuild share and two workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import time
+
+import numpy as np
+from _ttp import load
+
+from flextime.travel import beam, ttsa
+
+
+def perturbed(D: np.ndarray, eps: float, rng: np.random.Generator) -> np.ndarray:
+    n = D.shape[0]
+    F = np.triu(1 + eps * rng.standard_normal((n, n)), 1)
+    Dp = np.rint(D * (F + F.T)).astype(np.int64)
+    np.fill_diagonal(Dp, 0)
+    return Dp
+
+
+def priced(found: list[tuple[np.ndarray, int]], D: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    out = []
+    for S, _ in found:
+        cost, violations = ttsa.schedule_cost(S, D, 3, 1)
+        if violations == 0:
+            out.append((int(cost), S))
+    return out
+
+
+def orders(D: np.ndarray, a: argparse.Namespace) -> None:
+    rng = np.random.default_rng(a.seed)
+    n = D.shape[0]
+    values: list[int | None] = []
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < a.seconds:
+        if a.eps > 0:
+            Dk, order = perturbed(D, a.eps, rng), np.arange(n)
+        else:
+            order = rng.permutation(n)
+            Dk = np.ascontiguousarray(D[np.ix_(order, order)])
+        found = beam.beam_search(Dk, width=a.width, seed=int(rng.integers(1 << 30)), threads=2, keep=20)
+        back = [(beam._relabel(S, order), d) for S, d in found]
+        costs = [c for c, _ in priced(back, D)]
+        values.append(min(costs) if costs else None)
+        print(round(time.perf_counter() - t0), values[-1], flush=True)
+    counts = sorted(collections.Counter(values).items(), key=lambda x: (x[0] is None, x[0]))
+    print(a.instance, "width", a.width, "eps", a.eps, "beams", len(values), counts)
+
+
+def funnel(D: np.ndarray, a: argparse.Namespace) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = D.shape[0]
+    V = beam.team_bounds(D)
+    t0 = time.perf_counter()
+    run = beam._beam(
+        D, V, width=a.width, max_streak=3, no_repeat=True, noise=0.5, seed=a.seed, deadline=None,
+        first_width=a.width, min_width=64, prefix=None, pinned=None, threads=2, until=a.switch,
+    )  # fmt: skip
+    assert run is not None
+    nodes, trail = run
+    rng = np.random.default_rng(a.seed + 99)
+    shift = max(0, int(D.max()).bit_length() - 12)
+    pins = np.zeros(n, dtype=np.int64)
+    pinned_at = np.full((n, n), -1, dtype=np.int64)
+    col = 6 * n + 2
+    with ThreadPoolExecutor(2) as pool:
+        for r in range(a.switch, 2 * (n - 1)):
+            for k in range(n // 2):
+                nodes = beam._next_level(
+                    D, V, 3, 1, nodes, a.wide, pins, pinned_at, 0.5, rng, shift, k, k == n // 2 - 1, pool, 2
+                )
+            games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
+            trail.append((nodes[:, col].astype(np.int32), games))
+            print(" round", r + 1, len(nodes), int(nodes[:, 6 * n + 1].min()), flush=True)
+    q = int(np.argmin(nodes[:, 6 * n + 1]))
+    S = beam._decode(n, trail, q)
+    travel = ttsa.schedule_cost(S, D, 3, 1)[0]
+    print(
+        a.instance,
+        a.width,
+        "to round",
+        a.switch,
+        "then",
+        a.wide,
+        "travel",
+        travel,
+        f"{time.perf_counter() - t0:.1f} s",
+    )
+
+
+def lns(D: np.ndarray, a: argparse.Namespace) -> None:
+    n = D.shape[0]
+    rounds = 2 * (n - 1)
+    V = beam.team_bounds(D)
+    S, d = beam.beam_search(D, width=1_000_000, bounds=V, seed=1, threads=2)[0]
+    start = d
+    rng = np.random.default_rng(a.seed)
+    guides = [(D, V)] if a.eps == 0 else []
+    while not guides or (len(guides) < 8 and a.eps > 0):
+        Dp = perturbed(D, a.eps, rng)
+        guides.append((Dp, beam.team_bounds(Dp)))
+    best, best_d, idle, steps, gains = S, d, 0, 0, []
+    t0 = time.perf_counter()
+    while time.perf_counter() < t0 + a.seconds:
+        steps += 1
+        Dg, Vg = guides[int(rng.integers(len(guides)))]
+        back = rng.random() < 0.5
+        X = S[:, ::-1] if back else S
+        prefix = pinned = None
+        if rng.random() < 0.5:
+            pinned = beam.pin_games(X, (X > 0) & (rng.random(X.shape) < rng.uniform(0.3, 0.8)))
+        else:
+            prefix = np.ascontiguousarray(X[:, : int(rng.integers(1, rounds - 2))])
+        found = beam.beam_search(
+            Dg, width=5_000_000, bounds=Vg, seed=int(rng.integers(1 << 30)), keep=4,
+            deadline=time.perf_counter() + a.step, prefix=prefix, pinned=pinned,
+        )  # fmt: skip
+        found = [(np.ascontiguousarray(Y[:, ::-1]) if back else Y, v) for Y, v in found]
+        cands = [(c, Y) for c, Y in priced(found, D) if not np.array_equal(Y, S)]
+        idle += 1
+        if cands:
+            c, Y = min(cands, key=lambda x: x[0])
+            if c <= d or rng.random() < np.exp(-(c - d) / (beam.LNS_TEMPERATURE * d)):
+                S, d = Y, c
+            if c < best_d:
+                best, best_d, idle = Y, c, 0
+                gains.append((round(time.perf_counter() - t0), c))
+        if idle >= beam.LNS_PATIENCE:
+            S, d, idle = best, best_d, 0
+    print(a.instance, "eps", a.eps, "seed", a.seed, "steps", steps, "start", start, "best", best_d, gains)
+
+
+def share(D: np.ndarray, a: argparse.Namespace) -> None:
+    run = beam.beam_ttp(D, time_limit_s=a.seconds, seed=a.seed, workers=2, lns_share=a.share)
+    assert run is not None
+    print(a.instance, "share", a.share, "seed", a.seed, "best", run.schedules[0][1], "beams", run.beams,
+          "history", run.history)  # fmt: skip
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("probe", choices=["orders", "perturb", "funnel", "lns", "share"])
+    p.add_argument("instance")
+    p.add_argument("--width", type=int, default=1_000_000)
+    p.add_argument("--wide", type=int, default=3_000_000)
+    p.add_argument("--switch", type=int, default=12)
+    p.add_argument("--seconds", type=float, default=240.0)
+    p.add_argument("--eps", type=float, default=0.0)
+    p.add_argument("--step", type=float, default=2.0)
+    p.add_argument("--share", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    _, D, _ = load(a.instance)
+    beam.warm_up()
+    if a.probe == "perturb" and a.eps == 0:
+        a.eps = 0.02
+    {"orders": orders, "perturb": orders, "funnel": funnel, "lns": lns, "share": share}[a.probe](D, a)
+
+
+if __name__ == "__main__":
+    main()
