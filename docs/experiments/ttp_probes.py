@@ -4,7 +4,10 @@
     python docs/experiments/ttp_probes.py perturb NL10 --width 1000000 --seconds 200 --eps 0.02
     python docs/experiments/ttp_probes.py funnel CIRC10 --width 100000 --switch 12 --wide 3000000
     python docs/experiments/ttp_probes.py lns NL10 --eps 0.02 --seconds 240 --step 2
+    python docs/experiments/ttp_probes.py rebuild NL10 --seconds 240 --step 4 --set TEAM_PINS=1
     python docs/experiments/ttp_probes.py share NL10 --share 0.6 --seconds 510
+    python docs/experiments/ttp_probes.py beam NL10 --width 100000 --seed 1 --set LOOKAHEAD=9
+    python docs/experiments/ttp_probes.py states CIRC10 --width 100000
 
 ``orders``: beams (two threads) with the teams in random orders until ``--seconds``; the count of
 each travel. ``perturb``: the same on distances multiplied pairwise by 1 + eps x N(0, 1)
@@ -13,7 +16,14 @@ beam at ``--width`` up to round ``--switch``, then at ``--wide``. ``lns``: rebui
 30-80 % of the games pinned, or a prefix kept; half of them on the schedule played backwards)
 of the width-1,000,000 beam's schedule, guided by one of 8 perturbed copies of the distances
 (``--eps 0``: the true ones), priced on the true distances, annealing acceptance as in
-``beam_lns``. ``share``: ``beam_ttp`` alone with that rebuild share and two workers.
+``beam_lns``. ``rebuild``: ``beam_lns`` itself (one thread) from that schedule, ``--step`` s a
+rebuild (``beam-team-pins.patch`` gives ``TEAM_PINS``). ``share``: ``beam_ttp`` alone with that
+rebuild share and two workers. ``beam``: one beam (two threads) with module constants set
+(``--set NAME=VALUE``, for the patches' switches: ``git apply
+docs/experiments/beam-lookahead.patch`` gives ``LOOKAHEAD``, ``beam-symmetry-merge.patch`` gives
+``MERGE``). ``states``: per round of one beam, its nodes, the
+distinct states among them (up to the distances' symmetries with the symmetry patch applied) and
+the least, median and largest value.
 """
 
 from __future__ import annotations
@@ -156,9 +166,75 @@ def share(D: np.ndarray, a: argparse.Namespace) -> None:
           "history", run.history)  # fmt: skip
 
 
+def configure(a: argparse.Namespace) -> None:
+    for setting in a.set:
+        name, value = setting.split("=")
+        kind = type(getattr(beam, name))
+        setattr(beam, name, kind(int(value)) if kind is bool else kind(value))
+
+
+def rebuild(D: np.ndarray, a: argparse.Namespace) -> None:
+    configure(a)
+    V = beam.team_bounds(D)
+    S, d = beam.beam_search(D, width=1_000_000, bounds=V, seed=1, threads=2)[0]
+    t0 = time.perf_counter()
+    _, best, gains = beam.beam_lns(
+        D, V, S, d, deadline=t0 + a.seconds, width=5_000_000, step_s=a.step, seed=a.seed
+    )
+    print(a.instance, a.set, "step", a.step, "seed", a.seed, "start", d, "best", best,
+          [(round(t - t0), g) for t, g in gains])  # fmt: skip
+
+
+def one_beam(D: np.ndarray, a: argparse.Namespace) -> None:
+    configure(a)
+    t0 = time.perf_counter()
+    found = beam.beam_search(D, width=a.width, seed=a.seed, threads=2)
+    travel = found[0][1] if found else None
+    print(
+        a.instance,
+        a.set,
+        "width",
+        a.width,
+        "seed",
+        a.seed,
+        "travel",
+        travel,
+        f"{time.perf_counter() - t0:.2f} s",
+    )
+
+
+def states(D: np.ndarray, a: argparse.Namespace) -> None:
+    n = D.shape[0]
+    V = beam.team_bounds(D)
+    for until in range(1, 2 * (n - 1) + 1):
+        run = beam._beam(
+            D, V, width=a.width, max_streak=3, no_repeat=True, noise=0.5, seed=a.seed, deadline=None,
+            first_width=a.width, min_width=64, prefix=None, pinned=None, threads=2, until=until,
+        )  # fmt: skip
+        assert run is not None
+        nodes = run[0]
+        if hasattr(beam, "_state_keys"):  # beam-symmetry-merge.patch applied
+            distinct = len(np.unique(beam._state_keys(nodes, n, beam.automorphisms(D))))
+        else:
+            rows = np.ascontiguousarray(nodes[:, : 5 * n])
+            distinct = len(np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))))
+        values = nodes[:, 6 * n + 1]
+        print(
+            until,
+            len(nodes),
+            distinct,
+            int(values.min()),
+            float(np.median(values)),
+            int(values.max()),
+            flush=True,
+        )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("probe", choices=["orders", "perturb", "funnel", "lns", "share"])
+    p.add_argument(
+        "probe", choices=["orders", "perturb", "funnel", "lns", "rebuild", "share", "beam", "states"]
+    )
     p.add_argument("instance")
     p.add_argument("--width", type=int, default=1_000_000)
     p.add_argument("--wide", type=int, default=3_000_000)
@@ -168,12 +244,22 @@ def main() -> None:
     p.add_argument("--step", type=float, default=2.0)
     p.add_argument("--share", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--set", action="append", default=[], help="NAME=VALUE: a beam module constant")
     a = p.parse_args()
     _, D, _ = load(a.instance)
     beam.warm_up()
     if a.probe == "perturb" and a.eps == 0:
         a.eps = 0.02
-    {"orders": orders, "perturb": orders, "funnel": funnel, "lns": lns, "share": share}[a.probe](D, a)
+    {
+        "orders": orders,
+        "perturb": orders,
+        "funnel": funnel,
+        "lns": lns,
+        "rebuild": rebuild,
+        "share": share,
+        "beam": one_beam,
+        "states": states,
+    }[a.probe](D, a)
 
 
 if __name__ == "__main__":
