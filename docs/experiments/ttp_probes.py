@@ -31,6 +31,8 @@ from __future__ import annotations
 import argparse
 import collections
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from _ttp import load
@@ -80,35 +82,43 @@ def orders(D: np.ndarray, a: argparse.Namespace) -> None:
     print(a.instance, "width", a.width, "eps", a.eps, "beams", len(values), counts)
 
 
-def funnel(D: np.ndarray, a: argparse.Namespace) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
+def rounds(D: np.ndarray, V: np.ndarray, width: Callable[[int], int], seed: int):
+    """One beam (two threads, as ``beam._beam`` builds it) with ``width(r)`` nodes in round ``r``:
+    after each round, its number (1-based), the nodes and the back pointers so far."""
     n = D.shape[0]
-    V = beam.team_bounds(D)
-    t0 = time.perf_counter()
-    run = beam._beam(
-        D, V, width=a.width, max_streak=3, no_repeat=True, noise=0.5, seed=a.seed, deadline=None,
-        first_width=a.width, min_width=64, prefix=None, pinned=None, threads=2, until=a.switch,
-    )  # fmt: skip
-    assert run is not None
-    nodes, trail = run
-    rng = np.random.default_rng(a.seed + 99)
+    rng = np.random.default_rng(seed)
     shift = max(0, int(D.max()).bit_length() - 12)
     pins = np.zeros(n, dtype=np.int64)
     pinned_at = np.full((n, n), -1, dtype=np.int64)
     col = 6 * n + 2
+    nodes = beam._start_node(D, V, 3, None)
+    trail: list[tuple[np.ndarray, np.ndarray]] = []
     with ThreadPoolExecutor(2) as pool:
-        for r in range(a.switch, 2 * (n - 1)):
+        for r in range(2 * (n - 1)):
             for k in range(n // 2):
+                last = k == n // 2 - 1
                 nodes = beam._next_level(
-                    D, V, 3, 1, nodes, a.wide, pins, pinned_at, 0.5, rng, shift, k, k == n // 2 - 1, pool, 2
+                    D, V, 3, 1, nodes, width(r), pins, pinned_at, 0.5, rng, shift, k, last, pool, 2
                 )
+                if nodes.shape[0] == 0:
+                    return
             games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
             trail.append((nodes[:, col].astype(np.int32), games))
-            print(" round", r + 1, len(nodes), int(nodes[:, 6 * n + 1].min()), flush=True)
-    q = int(np.argmin(nodes[:, 6 * n + 1]))
-    S = beam._decode(n, trail, q)
-    travel = ttsa.schedule_cost(S, D, 3, 1)[0]
+            yield r + 1, nodes, trail
+
+
+def funnel(D: np.ndarray, a: argparse.Namespace) -> None:
+    n = D.shape[0]
+    t0 = time.perf_counter()
+    travel = None
+    for r, nodes, trail in rounds(
+        D, beam.team_bounds(D), lambda r: a.width if r < a.switch else a.wide, a.seed
+    ):
+        if r > a.switch:
+            print(" round", r, len(nodes), int(nodes[:, 6 * n + 1].min()), flush=True)
+        if r == 2 * (n - 1):
+            q = int(np.argmin(nodes[:, 6 * n + 1]))
+            travel = ttsa.schedule_cost(beam._decode(n, trail, q), D, 3, 1)[0]
     seconds = time.perf_counter() - t0
     print(
         f"{a.instance} width {a.width} to round {a.switch}, then {a.wide}: travel {travel}, {seconds:.1f} s"
@@ -194,22 +204,16 @@ def one_beam(D: np.ndarray, a: argparse.Namespace) -> None:
 
 def states(D: np.ndarray, a: argparse.Namespace) -> None:
     n = D.shape[0]
-    V = beam.team_bounds(D)
-    for until in range(1, 2 * (n - 1) + 1):
-        run = beam._beam(
-            D, V, width=a.width, max_streak=3, no_repeat=True, noise=0.5, seed=a.seed, deadline=None,
-            first_width=a.width, min_width=64, prefix=None, pinned=None, threads=2, until=until,
-        )  # fmt: skip
-        assert run is not None
-        nodes = run[0]
-        if hasattr(beam, "_state_keys"):  # beam-symmetry-merge.patch applied
-            distinct = len(np.unique(beam._state_keys(nodes, n, beam.automorphisms(D))))
+    perms = beam.automorphisms(D) if hasattr(beam, "automorphisms") else None  # symmetry patch applied
+    for r, nodes, _ in rounds(D, beam.team_bounds(D), lambda r: a.width, a.seed):
+        if perms is not None:
+            distinct = len(np.unique(beam._state_keys(nodes, n, perms)))
         else:
             rows = np.ascontiguousarray(nodes[:, : 5 * n])
             distinct = len(np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))))
         values = nodes[:, 6 * n + 1]
         print(
-            until,
+            r,
             len(nodes),
             distinct,
             int(values.min()),
