@@ -1,4 +1,5 @@
-"""Session 15 probes of the beam on the 10-team TTP instances (docs/travel.md, session 15).
+"""Sessions 15-16 probes of the beam on the 10-team TTP instances (docs/travel.md, sessions 15
+and 16).
 
     python docs/experiments/ttp_probes.py orders NL10 --width 1000000 --seconds 240
     python docs/experiments/ttp_probes.py perturb NL10 --width 1000000 --seconds 200 --eps 0.02
@@ -8,6 +9,9 @@
     python docs/experiments/ttp_probes.py share NL10 --share 0.6 --seconds 510
     python docs/experiments/ttp_probes.py beam NL10 --width 100000 --seed 1 --set LOOKAHEAD=9
     python docs/experiments/ttp_probes.py states CIRC10 --width 100000
+    python docs/experiments/ttp_probes.py tail NL10 --width 1000000 --switch 8 --cap 59527 --wide 20000000
+    python docs/experiments/ttp_probes.py ils NL10 --seconds 150 --slack 0.002 --wide 5000000
+    python docs/experiments/ttp_probes.py spread NL10 --width 1000000 --per 10 --pool 2
 
 ``orders``: beams (two threads) with the teams in random orders until ``--seconds``; the count of
 each travel. ``perturb``: the same on distances multiplied pairwise by 1 + eps x N(0, 1)
@@ -23,7 +27,11 @@ rebuild share and two workers. ``beam``: one beam (two threads) with module cons
 docs/experiments/beam-lookahead.patch`` gives ``LOOKAHEAD``, ``beam-symmetry-merge.patch`` gives
 ``MERGE``). ``states``: per round of one beam, its nodes, the
 distinct states among them (up to the distances' symmetries with the symmetry patch applied) and
-the least, median and largest value.
+the least, median and largest value. ``tail``: a beam to round ``--switch``, then every child
+below ``--cap`` (exact while no level passes ``--wide``). ``ils``: classic moves on the
+width-1,000,000 beam's schedule, each followed by an exact completion of all but its first k
+rounds (:func:`complete`). ``spread``: a beam whose rounds keep at most ``--per`` nodes of each
+home/away state (:func:`diverse`).
 """
 
 from __future__ import annotations
@@ -82,9 +90,48 @@ def orders(D: np.ndarray, a: argparse.Namespace) -> None:
     print(a.instance, "width", a.width, "eps", a.eps, "beams", len(values), counts)
 
 
-def rounds(D: np.ndarray, V: np.ndarray, width: Callable[[int], int], seed: int):
-    """One beam (two threads, as ``beam._beam`` builds it) with ``width(r)`` nodes in round ``r``:
-    after each round, its number (1-based), the nodes and the back pointers so far."""
+def merged(nodes: np.ndarray, n: int) -> np.ndarray:
+    """One node per state (masks, home games left, places, streaks, last opponents: a 64-bit
+    hash of them), the cheapest."""
+    R = np.random.default_rng(0).integers(-(1 << 62), 1 << 62, size=5 * n, dtype=np.int64)
+    keys = nodes[:, : 5 * n].astype(np.int64) @ R
+    order = np.lexsort((nodes[:, 6 * n + 1], keys))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order[1:]] != keys[order[:-1]]
+    return nodes[np.sort(order[first])]
+
+
+def diverse(nodes: np.ndarray, n: int, per: int, width: int) -> np.ndarray:
+    """At most ``per`` nodes (the cheapest) of each home/away state (every team's home games left
+    and streak), then the ``width`` cheapest of those."""
+    R = np.random.default_rng(1).integers(-(1 << 62), 1 << 62, size=2 * n, dtype=np.int64)
+    cols = np.r_[n : 2 * n, 3 * n : 4 * n]
+    keys = nodes[:, cols].astype(np.int64) @ R
+    values = nodes[:, 6 * n + 1]
+    order = np.lexsort((values, keys))
+    k = keys[order]
+    start = np.r_[0, np.nonzero(k[1:] != k[:-1])[0] + 1]
+    rank = np.arange(len(k)) - np.repeat(start, np.diff(np.r_[start, len(k)]))
+    kept = order[rank < per]
+    kept = kept[np.argsort(values[kept], kind="stable")[:width]]
+    return nodes[np.sort(kept)]
+
+
+def rounds(
+    D: np.ndarray,
+    V: np.ndarray,
+    width: Callable[[int], int],
+    seed: int,
+    cap: Callable[[int], int | None] = lambda r: None,
+    merge: Callable[[int], bool] = lambda r: False,
+    per: int = 0,
+    pool_factor: int = 1,
+):
+    """One beam (two threads, as ``beam._beam`` builds it) with ``width(r)`` nodes in round ``r``
+    (and none worth ``cap(r)`` or more; equal states merged at the end of the rounds where
+    ``merge(r)``): after each round, its number (1-based), the nodes and the back pointers so
+    far. With ``per``, a round's last level keeps ``pool_factor`` x the width and then at most
+    ``per`` nodes of each home/away state (:func:`diverse`)."""
     n = D.shape[0]
     rng = np.random.default_rng(seed)
     shift = max(0, int(D.max()).bit_length() - 12)
@@ -97,11 +144,16 @@ def rounds(D: np.ndarray, V: np.ndarray, width: Callable[[int], int], seed: int)
         for r in range(2 * (n - 1)):
             for k in range(n // 2):
                 last = k == n // 2 - 1
+                w = width(r) * (pool_factor if per and last else 1)
                 nodes = beam._next_level(
-                    D, V, 3, 1, nodes, width(r), pins, pinned_at, 0.5, rng, shift, k, last, pool, 2
+                    D, V, 3, 1, nodes, w, pins, pinned_at, 0.5, rng, shift, k, last, pool, 2, cap(r)
                 )
                 if nodes.shape[0] == 0:
                     return
+            if merge(r):
+                nodes = merged(nodes, n)
+            if per:
+                nodes = diverse(nodes, n, per, width(r))
             games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
             trail.append((nodes[:, col].astype(np.int32), games))
             yield r + 1, nodes, trail
@@ -123,6 +175,155 @@ def funnel(D: np.ndarray, a: argparse.Namespace) -> None:
     print(
         f"{a.instance} width {a.width} to round {a.switch}, then {a.wide}: travel {travel}, {seconds:.1f} s"
     )
+
+
+def spread(D: np.ndarray, a: argparse.Namespace) -> None:
+    """One beam of ``--width`` whose rounds keep at most ``--per`` nodes of a home/away state,
+    chosen from ``--pool`` x the width."""
+    n = D.shape[0]
+    t0 = time.perf_counter()
+    travel = None
+    for r, nodes, trail in rounds(
+        D, beam.team_bounds(D), lambda r: a.width, a.seed, per=a.per, pool_factor=a.pool
+    ):
+        if r == 2 * (n - 1):
+            q = int(np.argmin(nodes[:, 6 * n + 1]))
+            travel = ttsa.schedule_cost(beam._decode(n, trail, q), D, 3, 1)
+    seconds = time.perf_counter() - t0
+    print(
+        f"{a.instance} width {a.width} per {a.per} pool {a.pool} seed {a.seed}:",
+        f"travel {travel}, {seconds:.1f} s",
+    )
+
+
+def tail(D: np.ndarray, a: argparse.Namespace) -> None:
+    """A beam of ``--width`` to round ``--switch``, then every child below ``--cap`` (at most
+    ``--wide``), equal states merged from there on."""
+    n = D.shape[0]
+    t0 = time.perf_counter()
+    travel = None
+    for r, nodes, trail in rounds(
+        D, beam.team_bounds(D), lambda r: a.width if r < a.switch else a.wide, a.seed,
+        cap=lambda r: None if r < a.switch else a.cap, merge=lambda r: r >= a.switch,
+    ):  # fmt: skip
+        if r > a.switch:
+            low = int(nodes[:, 6 * n + 1].min())
+            print(" round", r, len(nodes), low, f"{time.perf_counter() - t0:.1f} s",
+                  flush=True)  # fmt: skip
+        if r == 2 * (n - 1):
+            q = int(np.argmin(nodes[:, 6 * n + 1]))
+            travel = ttsa.schedule_cost(beam._decode(n, trail, q), D, 3, 1)[0]
+    seconds = time.perf_counter() - t0
+    print(
+        f"{a.instance} width {a.width} to round {a.switch}, then below {a.cap}:",
+        f"travel {travel}, {seconds:.1f} s",
+    )
+
+
+def complete(
+    D: np.ndarray, V: np.ndarray, prefix: np.ndarray, cap: int, wide: int, rng
+) -> tuple[np.ndarray, int] | None:
+    """The best schedule that starts with ``prefix`` and travels less than ``cap`` (every child
+    below the cap kept, equal states merged at round ends; exact unless a level passes ``wide``),
+    or None."""
+    n = D.shape[0]
+    k = prefix.shape[1]
+    if k > 1 and np.any(np.abs(prefix[:, 1:]) == np.abs(prefix[:, :-1])):
+        return None  # a repeater inside the prefix
+    nodes = beam._start_node(D, V, 3, prefix)
+    if nodes.shape[0] == 0 or int(nodes[0, 6 * n + 1]) >= cap:
+        return None
+    pins = np.zeros(n, dtype=np.int64)
+    pinned_at = np.full((n, n), -1, dtype=np.int64)
+    col = 6 * n + 2
+    trail: list[tuple[np.ndarray, np.ndarray]] = []
+    for _ in range(k, 2 * (n - 1)):
+        for j in range(n // 2):
+            last = j == n // 2 - 1
+            nodes = beam._next_level(
+                D, V, 3, 1, nodes, wide, pins, pinned_at, 0.5, rng, 0, j, last, None, 1, cap
+            )
+            if nodes.shape[0] == 0:
+                return None
+        nodes = merged(nodes, n)
+        games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
+        trail.append((nodes[:, col].astype(np.int32), games))
+    q = int(np.argmin(nodes[:, 6 * n + 1]))
+    return beam._decode(n, trail, q, prefix), int(nodes[q, 6 * n + 1])
+
+
+def swap_teams(X: np.ndarray, i: int, j: int) -> np.ndarray:
+    """The classic SwapTeams move: teams ``i`` and ``j`` exchange their games in every round in
+    which they do not meet (kernel encoding: +o hosts o-1, -o visits o-1)."""
+    Y = X.copy()
+    for r in range(X.shape[1]):
+        if abs(X[i, r]) == j + 1:
+            continue
+        a, b = X[i, r], X[j, r]
+        Y[i, r], Y[j, r] = b, a
+        Y[abs(b) - 1, r] = (i + 1) * (-1 if b > 0 else 1)
+        Y[abs(a) - 1, r] = (j + 1) * (-1 if a > 0 else 1)
+    return Y
+
+
+def perturbed_prefix(X: np.ndarray, k: int, rng) -> np.ndarray:
+    """The first ``k`` rounds of ``X`` after one random classic move: swap two rounds (one of
+    them in the prefix), swap the venues of one pair's two meetings, or swap two teams."""
+    n, R = X.shape
+    kind = rng.integers(3)
+    if kind == 0:
+        a, b = int(rng.integers(k)), int(rng.integers(R))
+        Y = X.copy()
+        Y[:, [a, b]] = X[:, [b, a]]
+    elif kind == 1:
+        i, j = rng.choice(n, 2, replace=False)
+        Y = X.copy()
+        cols = np.nonzero(np.abs(X[i]) == j + 1)[0]
+        Y[i, cols] = -X[i, cols]
+        Y[j, cols] = -X[j, cols]
+    else:
+        i, j = rng.choice(n, 2, replace=False)
+        Y = swap_teams(X, int(i), int(j))
+    return np.ascontiguousarray(Y[:, :k])
+
+
+def ils(D: np.ndarray, a: argparse.Namespace) -> None:
+    """From the width-1,000,000 beam's schedule: a random classic move on the schedule (or on it
+    played backwards), its first k rounds (k in ``--kmin``..``--kmax``) kept and the rest
+    completed exactly below the current travel x (1 + ``--slack``); the completion replaces the
+    current schedule; back to the best after ``LNS_PATIENCE`` x 20 steps without a gain."""
+    V = beam.team_bounds(D)
+    S, d = start_schedule(D, V)
+    start = d
+    rng = np.random.default_rng(a.seed)
+    best, best_d, idle, steps, found, gains = S, d, 0, 0, 0, []
+    t0 = time.perf_counter()
+    while time.perf_counter() < t0 + a.seconds:
+        steps += 1
+        idle += 1
+        back = rng.random() < 0.5
+        X = np.ascontiguousarray(S[:, ::-1]) if back else S
+        k = int(rng.integers(a.kmin, a.kmax + 1))
+        cap = int(d * (1 + a.slack)) + 1
+        got = complete(D, V, perturbed_prefix(X, k, rng), cap, a.wide, rng)
+        if got is None:
+            continue
+        Y, c = got
+        Y = np.ascontiguousarray(Y[:, ::-1]) if back else Y
+        if np.array_equal(Y, S):
+            continue
+        found += 1
+        S, d = Y, c
+        if c < best_d:
+            cost, violations = ttsa.schedule_cost(Y, D, 3, 1)
+            assert violations == 0 and cost == c, (cost, violations, c)
+            best, best_d, idle = Y, c, 0
+            gains.append((round(time.perf_counter() - t0), c))
+            print(gains[-1], steps, flush=True)
+        if idle >= 20 * beam.LNS_PATIENCE:
+            S, d, idle = best, best_d, 0
+    print(a.instance, "seed", a.seed, "k", a.kmin, a.kmax, "slack", a.slack, "steps", steps, "moved", found,
+          "start", start, "best", best_d, gains)  # fmt: skip
 
 
 def lns(D: np.ndarray, a: argparse.Namespace) -> None:
@@ -226,7 +427,20 @@ def states(D: np.ndarray, a: argparse.Namespace) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument(
-        "probe", choices=["orders", "perturb", "funnel", "lns", "rebuild", "share", "beam", "states"]
+        "probe",
+        choices=[
+            "orders",
+            "perturb",
+            "funnel",
+            "spread",
+            "tail",
+            "ils",
+            "lns",
+            "rebuild",
+            "share",
+            "beam",
+            "states",
+        ],
     )
     p.add_argument("instance")
     p.add_argument("--width", type=int, default=1_000_000)
@@ -237,6 +451,12 @@ def main() -> None:
     p.add_argument("--step", type=float, default=2.0)
     p.add_argument("--share", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cap", type=int, default=None)
+    p.add_argument("--per", type=int, default=0)
+    p.add_argument("--pool", type=int, default=1)
+    p.add_argument("--kmin", type=int, default=6)
+    p.add_argument("--kmax", type=int, default=10)
+    p.add_argument("--slack", type=float, default=0.0)
     p.add_argument("--set", action="append", default=[], help="NAME=VALUE: a beam module constant")
     a = p.parse_args()
     _, D, _ = load(a.instance)
@@ -247,6 +467,9 @@ def main() -> None:
         "orders": orders,
         "perturb": orders,
         "funnel": funnel,
+        "spread": spread,
+        "tail": tail,
+        "ils": ils,
         "lns": lns,
         "rebuild": rebuild,
         "share": share,

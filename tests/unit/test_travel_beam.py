@@ -267,3 +267,27 @@ def test_beam_lns_rebuilds_ends_and_never_worsens(monkeypatch, windows):
     assert dt < d and gains[-1][1] == dt  # the circle method's schedule is easy to beat
     assert bool(calls) == windows
     assert all(4 <= b - a <= 12 and 0 <= a < b <= 14 for a, b in calls)
+
+
+def test_a_capped_level_keeps_exactly_the_children_below_the_cap():
+    from flextime.travel.beam import _next_level, _start_node
+
+    n = 6
+    D = team_distance_matrix(random_ttp(n, seed=5)).astype(np.int64)
+    V = team_bounds(D)
+    pins, pinned_at = np.zeros(n, dtype=np.int64), np.full((n, n), -1, dtype=np.int64)
+    rng = np.random.default_rng(1)
+
+    def level(nodes, k, width, cap=None):
+        last = k == n // 2 - 1
+        return _next_level(D, V, 3, 1, nodes, width, pins, pinned_at, 0.0, rng, 0, k, last, None, 1, cap)
+
+    first = level(_start_node(D, V, 3, None), 0, 10**6)
+    every = level(first, 1, 10**6)[:, 6 * n + 1]
+    distinct = np.unique(every)
+    cap = int(distinct[len(distinct) // 2])
+    below = sorted(int(v) for v in every if v < cap)
+    assert 0 < len(below) < len(every)
+    assert sorted(int(v) for v in level(first, 1, 10**6, cap)[:, 6 * n + 1]) == below
+    assert sorted(int(v) for v in level(first, 1, 3, cap)[:, 6 * n + 1]) == below[:3]
+    assert level(first, 1, 10**6, int(every.min())).shape[0] == 0

@@ -353,11 +353,14 @@ def _chunks(size: int, threads: int) -> list[tuple[int, int]]:
 
 
 def _next_level(
-    D, V, K, no_repeat, nodes, width, pin, pinned_at, noise, rng, shift, k, end_round, pool, threads
+    D, V, K, no_repeat, nodes, width, pin, pinned_at, noise, rng, shift, k, end_round, pool, threads,
+    cap=None,
 ):  # fmt: skip
     """The ``width`` best children of ``nodes`` (ties at random): a counting pass builds the
     histogram of their values, a second pass writes those below the threshold and a uniform
-    choice of the ties; no list of all children is kept. Parents are split among ``threads``."""
+    choice of the ties; no list of all children is kept. Parents are split among ``threads``.
+    With ``cap``, children worth ``cap`` or more are dropped as well (with ``shift`` 0 and no
+    noise: exactly; else up to a bucket)."""
     size = nodes.shape[0]
     n = D.shape[0]
     base = int(nodes[:, 6 * n + 1].min())
@@ -376,6 +379,11 @@ def _next_level(
     _each(count, list(range(len(parts))), pool)
     total = hist.sum(axis=0)
     cum = np.cumsum(total)
+    if cap is not None:
+        below = ((int(cap) - base) >> shift) - 1  # the last bucket wholly below the cap
+        width = min(width, 0 if below < 0 else int(cum[min(below, HIST - 2)]))
+        if width == 0:
+            return np.empty((0, nodes.shape[1]), dtype=nodes.dtype)
     if cum[-1] <= width:  # every child survives
         thr, quotas, ties = HIST, np.zeros(len(parts), dtype=np.int64), np.zeros(len(parts), dtype=np.int64)
         counts = hist.sum(axis=1)
