@@ -31,7 +31,8 @@ the least, median and largest value. ``tail``: a beam to round ``--switch``, the
 below ``--cap`` (exact while no level passes ``--wide``). ``ils``: classic moves on the
 width-1,000,000 beam's schedule, each followed by an exact completion of all but its first k
 rounds (:func:`complete`). ``spread``: a beam whose rounds keep at most ``--per`` nodes of each
-home/away state (:func:`diverse`).
+home/away state (:func:`diverse`; ``--history``: of each pattern so far). ``beam --scale w``
+ranks children by travel so far + w x the bounds.
 """
 
 from __future__ import annotations
@@ -101,12 +102,13 @@ def merged(nodes: np.ndarray, n: int) -> np.ndarray:
     return nodes[np.sort(order[first])]
 
 
-def diverse(nodes: np.ndarray, n: int, per: int, width: int) -> np.ndarray:
-    """At most ``per`` nodes (the cheapest) of each home/away state (every team's home games left
-    and streak), then the ``width`` cheapest of those."""
-    R = np.random.default_rng(1).integers(-(1 << 62), 1 << 62, size=2 * n, dtype=np.int64)
-    cols = np.r_[n : 2 * n, 3 * n : 4 * n]
-    keys = nodes[:, cols].astype(np.int64) @ R
+def diverse(nodes: np.ndarray, n: int, per: int, width: int, keys: np.ndarray | None = None) -> np.ndarray:
+    """The rows of at most ``per`` nodes (the cheapest) of each home/away state (every team's home
+    games left and streak; or of each of ``keys``), then of the ``width`` cheapest of those."""
+    if keys is None:
+        R = np.random.default_rng(1).integers(-(1 << 62), 1 << 62, size=2 * n, dtype=np.int64)
+        cols = np.r_[n : 2 * n, 3 * n : 4 * n]
+        keys = nodes[:, cols].astype(np.int64) @ R
     values = nodes[:, 6 * n + 1]
     order = np.lexsort((values, keys))
     k = keys[order]
@@ -114,7 +116,7 @@ def diverse(nodes: np.ndarray, n: int, per: int, width: int) -> np.ndarray:
     rank = np.arange(len(k)) - np.repeat(start, np.diff(np.r_[start, len(k)]))
     kept = order[rank < per]
     kept = kept[np.argsort(values[kept], kind="stable")[:width]]
-    return nodes[np.sort(kept)]
+    return np.sort(kept)
 
 
 def rounds(
@@ -126,12 +128,14 @@ def rounds(
     merge: Callable[[int], bool] = lambda r: False,
     per: int = 0,
     pool_factor: int = 1,
+    history: bool = False,
 ):
     """One beam (two threads, as ``beam._beam`` builds it) with ``width(r)`` nodes in round ``r``
     (and none worth ``cap(r)`` or more; equal states merged at the end of the rounds where
     ``merge(r)``): after each round, its number (1-based), the nodes and the back pointers so
     far. With ``per``, a round's last level keeps ``pool_factor`` x the width and then at most
-    ``per`` nodes of each home/away state (:func:`diverse`)."""
+    ``per`` nodes of each home/away state (:func:`diverse`; with ``history``: of each home/away
+    pattern of all teams so far)."""
     n = D.shape[0]
     rng = np.random.default_rng(seed)
     shift = max(0, int(D.max()).bit_length() - 12)
@@ -139,6 +143,7 @@ def rounds(
     pinned_at = np.full((n, n), -1, dtype=np.int64)
     col = 6 * n + 2
     nodes = beam._start_node(D, V, 3, None)
+    patterns = np.zeros(1, dtype=np.int64)
     trail: list[tuple[np.ndarray, np.ndarray]] = []
     with ThreadPoolExecutor(2) as pool:
         for r in range(2 * (n - 1)):
@@ -152,8 +157,18 @@ def rounds(
                     return
             if merge(r):
                 nodes = merged(nodes, n)
+            keys = None
+            if history:  # every team's home/away pattern so far, hashed
+                home = np.zeros(len(nodes), dtype=np.int64)
+                for t in range(n):
+                    home |= (nodes[:, 2 * n + t] == t).astype(np.int64) << t
+                with np.errstate(over="ignore"):
+                    keys = patterns[nodes[:, col].astype(np.int64)] * np.int64(0x100000001B3) + home + 1
             if per:
-                nodes = diverse(nodes, n, per, width(r))
+                kept = diverse(nodes, n, per, width(r), keys)
+                nodes = nodes[kept]
+                keys = None if keys is None else keys[kept]
+            patterns = keys if keys is not None else np.zeros(len(nodes), dtype=np.int64)
             games = nodes[:, col + 1].astype(np.int64) | (nodes[:, col + 2].astype(np.int64) << 20)
             trail.append((nodes[:, col].astype(np.int32), games))
             yield r + 1, nodes, trail
@@ -184,14 +199,14 @@ def spread(D: np.ndarray, a: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     travel = None
     for r, nodes, trail in rounds(
-        D, beam.team_bounds(D), lambda r: a.width, a.seed, per=a.per, pool_factor=a.pool
+        D, beam.team_bounds(D), lambda r: a.width, a.seed, per=a.per, pool_factor=a.pool, history=a.history
     ):
         if r == 2 * (n - 1):
             q = int(np.argmin(nodes[:, 6 * n + 1]))
             travel = ttsa.schedule_cost(beam._decode(n, trail, q), D, 3, 1)
     seconds = time.perf_counter() - t0
     print(
-        f"{a.instance} width {a.width} per {a.per} pool {a.pool} seed {a.seed}:",
+        f"{a.instance} width {a.width} per {a.per} pool {a.pool} history {a.history} seed {a.seed}:",
         f"travel {travel}, {seconds:.1f} s",
     )
 
@@ -396,11 +411,17 @@ def rebuild(D: np.ndarray, a: argparse.Namespace) -> None:
 
 def one_beam(D: np.ndarray, a: argparse.Namespace) -> None:
     configure(a)
+    V = beam.team_bounds(D)
+    if a.scale != 1.0:  # rank by travel so far + scale x the bounds (finite bounds only)
+        V = np.where(V >= beam.INF, V, np.rint(V * a.scale)).astype(V.dtype)
     t0 = time.perf_counter()
-    found = beam.beam_search(D, width=a.width, seed=a.seed, threads=2)
-    travel = found[0][1] if found else None
+    found = beam.beam_search(D, width=a.width, seed=a.seed, threads=2, bounds=V, keep=2000)
+    costs = [c for c, _ in priced(found, D)]  # (scaled bounds misprice the way home)
+    travel = min(costs) if costs else None
     seconds = time.perf_counter() - t0
-    print(f"{a.instance} {a.set} width {a.width} seed {a.seed}: travel {travel}, {seconds:.2f} s")
+    print(
+        f"{a.instance} {a.set} scale {a.scale} width {a.width} seed {a.seed}: travel {travel}, {seconds:.2f} s"
+    )
 
 
 def states(D: np.ndarray, a: argparse.Namespace) -> None:
@@ -452,8 +473,10 @@ def main() -> None:
     p.add_argument("--share", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cap", type=int, default=None)
+    p.add_argument("--scale", type=float, default=1.0, help="beam: the bounds' weight in the ranking")
     p.add_argument("--per", type=int, default=0)
     p.add_argument("--pool", type=int, default=1)
+    p.add_argument("--history", action="store_true", help="spread: per pattern so far, not per state")
     p.add_argument("--kmin", type=int, default=6)
     p.add_argument("--kmax", type=int, default=10)
     p.add_argument("--slack", type=float, default=0.0)
