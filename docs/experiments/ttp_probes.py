@@ -420,7 +420,8 @@ def one_beam(D: np.ndarray, a: argparse.Namespace) -> None:
     travel = min(costs) if costs else None
     seconds = time.perf_counter() - t0
     print(
-        f"{a.instance} {a.set} scale {a.scale} width {a.width} seed {a.seed}: travel {travel}, {seconds:.2f} s"
+        f"{a.instance} {a.set} scale {a.scale} width {a.width} seed {a.seed}:",
+        f"travel {travel}, {seconds:.2f} s",
     )
 
 
