@@ -3,7 +3,9 @@
 Environment (set by the state machine's container overrides, bucket by the task definition):
 FLEXTIME_BUCKET, FLEXTIME_TENANT_ID, FLEXTIME_SEASON_ID, FLEXTIME_JOB_ID, FLEXTIME_INSTANCE_KEY,
 FLEXTIME_PLAN_KEY. Progress samples go to ``reports/progress.json`` as they arrive; the schedule
-to ``solutions/solution.json``; the SolveResult to ``reports/solve.json`` (CollectSolution reads it).
+to ``solutions/solution.json``; the SolveResult to ``reports/solve.json`` (CollectSolution reads it);
+with a plan's ``travel_in_solver``, the travel improver's schedule to
+``solutions/solution-travel.json`` (OptimizeTravel checks and reports it).
 
 Exit codes: 0 solved, 1 unexpected error, 2 bad input (missing setting, unreadable instance or
 plan), 3 infeasible (report written), 4 no schedule within the time limit (report written).
@@ -58,6 +60,7 @@ def main() -> int:
             artifact_key(*owner, "solutions", "solution.json"),
             artifact_key(*owner, "reports", "solve.json"),
             on_sample,
+            travel_key=artifact_key(*owner, "solutions", "solution-travel.json"),
         )
     except (ArtifactNotFound, ValidationError) as exc:
         logger.error("bad input", extra={"error": str(exc)[:2000]})

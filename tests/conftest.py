@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,18 @@ def tiny_round_robin(n_teams: int = 4, *, phased: bool = False, constraints: lis
         format=RoundRobin(rounds=2, compact=True, phased=phased),
         constraints=constraints or [],
     )
+
+
+def random_ttp(n: int, seed: int = 0) -> Instance:
+    """A TTP (double round robin, at most 3 in a row home or away, no repeaters) of ``n`` teams at
+    random points of a 1,000 x 1,000 square (rounded Euclidean distances)."""
+    from flextime.travel.ttp_instance import ttp_instance
+
+    rng = random.Random(seed)
+    pts = [(rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(n)]
+    dist = [[round(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5) for b in pts] for a in pts]
+    teams = [Team(id=f"T{i}", name=f"Team {i}") for i in range(n)]
+    return ttp_instance(f"rand{n}", teams, dist)
 
 
 def tiny_partial(

@@ -130,6 +130,27 @@ def test_the_travel_improvers_share_comes_out_of_the_time_limit(limit, travel_s)
     assert plan.solve_time_limit_s + plan.travel_s == pytest.approx(limit)
 
 
+@pytest.mark.parametrize(("limit", "travel_s"), [(1200, 120.0), (6000, 300.0)])
+def test_a_fargate_plan_improves_travel_in_the_solver_task_with_a_larger_budget(limit, travel_s):
+    # Given a generate job whose limit sends it to Fargate, When a plan is chosen
+    plan = choose_plan(profile(), {"time_limit_s": limit}, AUTO, travel=True)
+
+    # Then the task improves travel after the solve, with the share of the limit up to 300 s
+    assert plan.compute == "fargate" and plan.travel_in_solver
+    assert plan.travel_s == travel_s
+    assert any("in the solver task" in r for r in plan.reasons)
+
+
+def test_a_lambda_plan_leaves_travel_to_optimize_travel():
+    plan = choose_plan(profile(), {"time_limit_s": 30}, AUTO, travel=True)
+    assert plan.compute == "lambda" and not plan.travel_in_solver and plan.travel_s == 3.0
+
+
+def test_no_travel_in_the_solver_task_without_a_travel_step():
+    plan = choose_plan(profile(), {"time_limit_s": 1200}, AUTO)
+    assert plan.compute == "fargate" and not plan.travel_in_solver and plan.travel_s == 0.0
+
+
 def test_no_travel_share_without_a_travel_step():
     plan = choose_plan(profile(), {"time_limit_s": 30}, AUTO)
     assert (plan.travel_s, plan.solve_time_limit_s) == (0.0, 30)

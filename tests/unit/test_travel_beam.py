@@ -17,7 +17,8 @@ from flextime.travel.improve import (
     team_distance_matrix,
 )
 from flextime.validate import validate
-from tests.unit.test_travel_improve import assert_drr, random_ttp
+from tests.conftest import random_ttp
+from tests.unit.test_travel_improve import assert_drr
 
 
 def own_optimum(D: np.ndarray, t: int, max_streak: int) -> int:

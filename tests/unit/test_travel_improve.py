@@ -3,7 +3,10 @@ search, the Big 12 TTP instance and the travel summary. No timing asserts."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from flextime.domain import CA1, Objective, RoundRobin, Slot, Team, Venue
 from flextime.domain.model import Game, Instance, Schedule
 from flextime.formats import robinx
+from flextime.paths import REPO_ROOT
 from flextime.travel import ttsa
 from flextime.travel.improve import (
     array_to_schedule,
@@ -24,16 +28,9 @@ from flextime.travel.improve import (
 from flextime.travel.local_search import local_search, partial_swap_slots, swap_homes, swap_slots, swap_teams
 from flextime.travel.summary import travel_summary
 from flextime.travel.trips import team_travel
-from flextime.travel.ttp_instance import big12_ttp_instance, naive_baseline, ttp_instance
+from flextime.travel.ttp_instance import big12_ttp_instance, naive_baseline
 from flextime.validate import validate
-
-
-def random_ttp(n: int, seed: int = 0) -> Instance:
-    rng = random.Random(seed)
-    pts = [(rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(n)]
-    dist = [[round(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5) for b in pts] for a in pts]
-    teams = [Team(id=f"T{i}", name=f"Team {i}") for i in range(n)]
-    return ttp_instance(f"rand{n}", teams, dist)
+from tests.conftest import random_ttp
 
 
 def assert_drr(S: np.ndarray) -> None:
@@ -320,3 +317,21 @@ def test_classic_ttsa_penalty_modes_keep_the_rules(mode):
     run = solve_ttp(team_distance_matrix(instance), time_limit_s=0.3, seed=1, mode=mode)
     assert run.S is not None
     assert validate(instance, array_to_schedule(instance, run.S)).feasible
+
+
+def test_warm_up_compiles_every_kernel_the_improver_uses(tmp_path):
+    # Given an empty numba cache, When warm_up runs in a fresh process (as in the solver image build)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    warm = "from flextime.travel.improve import warm_up; warm_up()"
+    subprocess.run([sys.executable, "-c", warm], env=env, check=True, timeout=600)
+    cached = {p.relative_to(tmp_path) for p in tmp_path.rglob("*.nb[ic]")}
+
+    # Then improving another, larger schedule in a new process compiles nothing more
+    other = (
+        "from flextime.travel.improve import improve_travel, naive_schedule\n"
+        "from tests.conftest import random_ttp\n"
+        "i = random_ttp(8, seed=5)\n"
+        "improve_travel(i, naive_schedule(i, 5), time_limit_s=0.5)\n"
+    )
+    subprocess.run([sys.executable, "-c", other], env=env, check=True, timeout=600, cwd=REPO_ROOT)
+    assert cached and {p.relative_to(tmp_path) for p in tmp_path.rglob("*.nb[ic]")} == cached

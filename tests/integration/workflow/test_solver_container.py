@@ -15,11 +15,15 @@ import boto3
 import pytest
 
 from flextime.agents.algorithm_selection import choose_plan, profile_instance
-from flextime.agents.settings import AgentSettings
-from flextime.domain import TeamUnavailable
+from flextime.agents.runtime import reset_runtime
+from flextime.agents.settings import AgentSettings, reset_settings
+from flextime.agents.state import JobState
+from flextime.agents.travel import optimize_travel
+from flextime.domain import Schedule, TeamUnavailable
 from flextime.paths import REPO_ROOT
 from flextime.store.s3 import artifact_key
-from tests.conftest import tiny_round_robin
+from flextime.validate import validate
+from tests.conftest import random_ttp, tiny_round_robin
 
 ENTRYPOINT = REPO_ROOT / "solver_container" / "entrypoint.py"
 BUCKET = "solver-test"
@@ -52,7 +56,7 @@ def moto_s3() -> Iterator[str]:
     os.environ.pop("MOTO_PORT", None)
 
 
-def _run(endpoint: str, instance, *, drop: str | None = None):
+def _run(endpoint: str, instance, *, drop: str | None = None, time_limit: float = 5, travel: bool = False):
     s3 = boto3.client(
         "s3",
         endpoint_url=endpoint,
@@ -63,7 +67,12 @@ def _run(endpoint: str, instance, *, drop: str | None = None):
     tenant, season, job = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     instance_key = artifact_key(tenant, season, job, "instances", "instance.json")
     plan_key = artifact_key(tenant, season, job, "inputs", "plan.json")
-    plan = choose_plan(profile_instance(instance), {"time_limit_s": 5}, AgentSettings(compute="fargate"))
+    plan = choose_plan(
+        profile_instance(instance),
+        {"time_limit_s": time_limit},
+        AgentSettings(compute="fargate"),
+        travel=travel,
+    )
     s3.put_object(Bucket=BUCKET, Key=instance_key, Body=instance.model_dump_json())
     s3.put_object(Bucket=BUCKET, Key=plan_key, Body=plan.model_dump_json())
     env = {
@@ -84,13 +93,23 @@ def _run(endpoint: str, instance, *, drop: str | None = None):
     if drop:
         env.pop(drop)
     done = subprocess.run(
-        [sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=300
     )
 
     def read(kind: str, name: str):
         body = s3.get_object(Bucket=BUCKET, Key=artifact_key(tenant, season, job, kind, name))["Body"].read()
         return json.loads(body)
 
+    read.state = JobState(  # type: ignore[attr-defined]
+        tenant_id=tenant,
+        season_id=season,
+        job_id=job,
+        input_key=instance_key,
+        instance_key=instance_key,
+        plan_key=plan_key,
+        solution_key=artifact_key(tenant, season, job, "solutions", "solution.json"),
+        compute="fargate",
+    )
     return done, read
 
 
@@ -121,3 +140,76 @@ def test_a_missing_setting_exits_2(moto_s3):
     done, _ = _run(moto_s3, tiny_round_robin(4), drop="FLEXTIME_INSTANCE_KEY")
     assert done.returncode == 2
     assert "FLEXTIME_INSTANCE_KEY" in done.stdout + done.stderr
+
+
+@pytest.fixture
+def agents_on(moto_s3, monkeypatch):
+    """The agents' S3 adapter pointed at the moto server's bucket."""
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto_s3,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "FLEXTIME_BUCKET": BUCKET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    reset_settings()
+    reset_runtime()
+    yield moto_s3
+    monkeypatch.undo()
+    reset_settings()
+    reset_runtime()
+
+
+def test_a_fargate_plan_improves_travel_in_the_task_and_optimize_travel_reports_it(agents_on):
+    # Given an 8-team TTP and a Fargate plan for a generate job (travel share: 10 % of 20 s)
+    instance = random_ttp(8, seed=3)
+
+    # When the container's entrypoint runs
+    done, read = _run(agents_on, instance, time_limit=20, travel=True)
+
+    # Then the task solved for 18 s, improved travel for 2 s, and wrote both schedules
+    assert done.returncode == 0, done.stderr
+    plan = read("inputs", "plan.json")
+    assert (plan["travel_in_solver"], plan["travel_s"]) == (True, 2.0)
+    assert read("reports", "solve.json")["params"]["time_limit_s"] == 18.0
+    solved = Schedule.model_validate(read("solutions", "solution.json"))
+    improved = Schedule.model_validate(read("solutions", "solution-travel.json"))
+    before, after = validate(instance, solved), validate(instance, improved)
+    assert after.feasible and after.travel_total < before.travel_total
+
+    # When OptimizeTravel follows (the Lambda: no improver of its own runs)
+    state = optimize_travel(read.state)
+
+    # Then it reports the task's improvement and hands its schedule on
+    report = read("reports", "travel.json")
+    assert report["improver"] == "solver task" and report["improved"]
+    assert (report["before"]["total"], report["after"]["total"]) == (before.travel_total, after.travel_total)
+    assert state.solution_key == read.state.key("solutions", "solution-travel.json")
+    assert Schedule.model_validate(read("solutions", "solution-travel.json")).games == improved.games
+
+
+def test_optimize_travel_improves_itself_when_the_task_left_no_travel_schedule(agents_on):
+    # Given a Fargate plan with travel whose task's travel schedule is missing
+    instance = random_ttp(6, seed=4)
+    done, read = _run(agents_on, instance, time_limit=5, travel=True)
+    assert done.returncode == 0, done.stderr
+    boto3.client(
+        "s3",
+        endpoint_url=agents_on,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).delete_object(Bucket=BUCKET, Key=read.state.key("solutions", "solution-travel.json"))
+
+    # When OptimizeTravel runs
+    optimize_travel(read.state)
+
+    # Then it ran the improver itself, and what it reports passes the validator
+    report = read("reports", "travel.json")
+    assert report["improver"] == "OptimizeTravel"
+    final = Schedule.model_validate(
+        read("solutions", "solution-travel.json" if report["improved"] else "solution.json")
+    )
+    assert validate(instance, final).feasible
+    assert report["after"]["total"] <= report["before"]["total"]

@@ -14,8 +14,11 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
   (``flextime.engine.profile`` / ``flextime.engine.strategies``), else CP-SAT "auto".
 * hint: the job's ``hint_key`` (previous version's games), when given.
 * travel: a generate job on an instance with travel data reserves ``travel_s`` = the travel share
-  (10 %) of the time limit, at most 10 s, for OptimizeTravel; the solve gets the rest
-  (``solve_time_limit_s``), so solve + travel stay within the job's time limit.
+  (10 %) of the time limit for the travel improver; the solve gets the rest
+  (``solve_time_limit_s``), so solve + travel stay within the job's time limit. On Lambda the
+  improver is OptimizeTravel's, at most 10 s; on Fargate (``travel_in_solver``) the solver task
+  runs it right after the solve, at most 300 s, where the image has numba for the beam search
+  (the Lambda layer has no room for it); OptimizeTravel then only measures and reports.
 * repair: ``repair_key`` = PrepareRepair's ``inputs/repair.json`` when it exists; the solve then
   runs the engine's minimal-change repair (the published schedule is its hint).
 """
@@ -43,7 +46,10 @@ class Plan(BaseModel):
     time_limit_s: float
     workers: int
     strategy: str = "auto"
-    travel_s: float = Field(0.0, description="Seconds of time_limit_s reserved for OptimizeTravel.")
+    travel_s: float = Field(0.0, description="Seconds of time_limit_s reserved for the travel improver.")
+    travel_in_solver: bool = Field(
+        False, description="The solver task improves travel after the solve (OptimizeTravel only reports)."
+    )
     hint_key: str | None = None
     repair_key: str | None = Field(None, description="PrepareRepair's input: solve = engine repair.")
     reasons: list[str] = Field(default_factory=list)
@@ -91,13 +97,17 @@ def choose_plan(
     if requested.get("workers"):
         workers = int(requested["workers"])
     strategy = str((engine_choice or {}).get("strategy") or requested.get("strategy") or "auto")
-    travel_s = min(settings.travel_budget_s, time_limit * settings.travel_share) if travel else 0.0
+    in_solver = travel and compute == "fargate"
+    budget = settings.fargate_travel_budget_s if in_solver else settings.travel_budget_s
+    travel_s = min(budget, time_limit * settings.travel_share) if travel else 0.0
     if travel_s:
-        reasons.append(f"solve {time_limit - travel_s:g} s + travel improvement {travel_s:g} s")
+        where = "in the solver task" if in_solver else "in OptimizeTravel"
+        reasons.append(f"solve {time_limit - travel_s:g} s + travel improvement {travel_s:g} s {where}")
     return Plan(
         compute=compute,
         time_limit_s=time_limit,
         travel_s=travel_s,
+        travel_in_solver=in_solver and travel_s > 0,
         workers=workers,
         strategy=strategy,
         hint_key=requested.get("hint_key"),

@@ -24,9 +24,12 @@ class AgentSettings(BaseSettings):
     # Seconds of a Lambda solve's 900 s budget kept for loading, writing and the handler itself.
     lambda_solve_ceiling_s: float = 780.0
     explain_budget_s: float = 20.0
-    # The travel improver gets this share of the solve's time limit, at most travel_budget_s.
+    # The travel improver gets this share of the solve's time limit, at most travel_budget_s
+    # (in the OptimizeTravel Lambda) or fargate_travel_budget_s (in the Fargate solver task, after
+    # the solve: the container has numba, so the beam search runs there).
     travel_share: float = 0.1
     travel_budget_s: float = 10.0
+    fargate_travel_budget_s: float = 300.0
     progress_min_interval_s: float = 1.0
 
 

@@ -38,11 +38,15 @@ def run_solve(
     solution_key: str,
     report_key: str,
     on_sample: ProgressSink | None = None,
+    travel_key: str | None = None,
 ) -> SolveResult:
     """Solve and write ``solution_key`` (the schedule) and ``report_key`` (the SolveResult).
 
     A repair plan (``plan.repair_key``) runs the engine's minimal-change repair instead
-    (:func:`flextime.agents.repair.run_repair`)."""
+    (:func:`flextime.agents.repair.run_repair`). A plan with ``travel_in_solver`` then improves
+    the schedule's travel for ``plan.travel_s`` and writes the result to ``travel_key`` (the
+    improved schedule, or the solve's own when nothing better was found or the improver
+    failed), where OptimizeTravel picks it up."""
     instance = Instance.model_validate(get_json(store, instance_key))
     plan = Plan.model_validate(get_json(store, plan_key))
     if plan.repair_key:
@@ -64,8 +68,23 @@ def run_solve(
     result = solve_instance(instance, solver_params(plan, hint), on_progress)
     if result.schedule is not None:
         put_json(store, solution_key, result.schedule.model_dump(mode="json"))
+        if plan.travel_in_solver and travel_key:
+            better = improved_travel(instance, result.schedule, plan.travel_s, plan.workers)
+            put_json(store, travel_key, better.model_dump(mode="json"))
     put_json(store, report_key, result.model_dump(mode="json", exclude={"params": {"hint"}}))
     return result
+
+
+def improved_travel(instance: Instance, schedule: Schedule, budget_s: float, workers: int = 1) -> Schedule:
+    """The travel improver's schedule when it is feasible and no worse, else ``schedule`` (also
+    when the improver fails: the solve's schedule is never lost to it)."""
+    from flextime.agents.travel import try_improve
+
+    try:
+        return try_improve(instance, schedule, budget_s, workers) or schedule
+    except Exception:
+        logger.exception("travel improvement failed; keeping the solve's schedule")
+        return schedule
 
 
 def raise_for_status(result: SolveResult) -> None:
@@ -111,6 +130,7 @@ def solve(state: JobState) -> JobState:
         solution_key,
         state.key("reports", "solve.json"),
         progress,
+        travel_key=state.key("solutions", "solution-travel.json"),
     )
     progress.flush()
     metrics.add_metric(name="SolveSeconds", unit=MetricUnit.Seconds, value=result.wall_seconds)

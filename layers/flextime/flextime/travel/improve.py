@@ -327,6 +327,19 @@ def improve_travel(
     )
 
 
+def warm_up(teams: int = 6) -> ImproveResult:
+    """Run the TTP path once on a small circular instance, so that numba compiles every kernel
+    :func:`improve_travel` uses into its cache (``NUMBA_CACHE_DIR``): the solver image does this at
+    build time, otherwise its first improvement would spend about 20 s compiling (the kernels
+    compile before the clock starts, so the budget would be overrun by as much)."""
+    from flextime.domain import Team
+    from flextime.travel.ttp_instance import ttp_instance
+
+    dist = [[min(abs(a - b), teams - abs(a - b)) for b in range(teams)] for a in range(teams)]
+    instance = ttp_instance(f"warm{teams}", [Team(id=f"T{i}", name=f"T{i}") for i in range(teams)], dist)
+    return improve_travel(instance, None, time_limit_s=0.2)
+
+
 def naive_schedule(instance: Instance, seed: int) -> Schedule:
     """Circle method on a random team order (rounds in order, second half mirrored with homes
     swapped, homes alternating by round) - the "naive" baseline for TTP-shaped instances."""
