@@ -17,8 +17,9 @@ Rules (documented in docs/workflow.md, unit-tested in tests/unit/test_algorithm_
   (10 %) of the time limit for the travel improver; the solve gets the rest
   (``solve_time_limit_s``), so solve + travel stay within the job's time limit. On Lambda the
   improver is OptimizeTravel's, at most 10 s; on Fargate (``travel_in_solver``) the solver task
-  runs it right after the solve, at most 300 s, where the image has numba for the beam search
-  (the Lambda layer has no room for it); OptimizeTravel then only measures and reports.
+  runs it right after the solve, at most 300 s, and TTP-shaped instances get the beam search
+  there (the image has numba, the Lambda layer has no room for it); OptimizeTravel then only
+  checks and reports.
 * repair: ``repair_key`` = PrepareRepair's ``inputs/repair.json`` when it exists; the solve then
   runs the engine's minimal-change repair (the published schedule is its hint).
 """

@@ -3,15 +3,15 @@ and, when the travel package offers an improver (``flextime.travel.improve``), a
 the result only if the independent validator confirms it is still feasible and no worse.
 
 On a Fargate plan (``plan.travel_in_solver``) the solver task has already run the improver after
-the solve (its image has numba, so the beam search runs; the Lambda layer has no room for numba,
-so here the improver is the slow pure-Python annealer): OptimizeTravel then checks the task's
-schedule with the validator and reports it. When the task left none, it improves here."""
+the solve, with up to 300 s instead of 10 s (and numba: TTP-shaped instances get the beam search,
+which the Lambda layer, without numba, declines): OptimizeTravel then checks the task's schedule
+with the validator and reports it. When the task left none, it improves here."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flextime.agents import runtime
 from flextime.agents.observability import logger
@@ -21,6 +21,9 @@ from flextime.domain import Instance, Schedule
 from flextime.travel.distances import has_travel_data
 from flextime.travel.trips import road_trips, team_travel
 from flextime.validate import validate
+
+if TYPE_CHECKING:
+    from flextime.agents.algorithm_selection import Plan
 
 
 def travel_report(instance: Instance, schedule: Schedule) -> dict[str, Any]:
@@ -63,7 +66,7 @@ def accepted(instance: Instance, schedule: Schedule, candidate: Schedule) -> Sch
     return None
 
 
-def _plan(state: JobState) -> Any:
+def _plan(state: JobState) -> Plan | None:
     if not state.plan_key:
         return None
     from flextime.agents.algorithm_selection import Plan
@@ -71,12 +74,11 @@ def _plan(state: JobState) -> Any:
     return Plan.model_validate(runtime.read_json(state.plan_key))
 
 
-def travel_budget(state: JobState) -> float:
+def travel_budget(plan: Plan | None) -> float:
     """Seconds for the improver: the plan's ``travel_s`` (reserved out of the job's time limit by
     the selection agent); without a plan, the share of the default budget."""
     settings = get_settings()
     limit = settings.travel_budget_s
-    plan = _plan(state)
     if plan is not None:
         limit = plan.travel_s or min(limit, plan.time_limit_s * settings.travel_share)
         if plan.travel_in_solver:  # the solver task left no schedule: a Lambda's share only
@@ -85,10 +87,9 @@ def travel_budget(state: JobState) -> float:
 
 
 def improved_in_solver(
-    state: JobState, instance: Instance, schedule: Schedule
+    state: JobState, plan: Plan | None, instance: Instance, schedule: Schedule
 ) -> tuple[bool, Schedule | None]:
     """(whether the solver task ran the improver, its schedule when feasible and better)."""
-    plan = _plan(state)
     key = state.key("solutions", "solution-travel.json")
     if plan is None or not plan.travel_in_solver or not runtime.artifacts().exists(key):
         return False, None
@@ -104,9 +105,10 @@ def optimize_travel(state: JobState) -> JobState:
     before = travel_report(instance, schedule)
     in_solver, improved = False, None
     if before.get("measured"):
-        in_solver, improved = improved_in_solver(state, instance, schedule)
+        plan = _plan(state)
+        in_solver, improved = improved_in_solver(state, plan, instance, schedule)
         if not in_solver:
-            improved = try_improve(instance, schedule, travel_budget(state))
+            improved = try_improve(instance, schedule, travel_budget(plan))
     update: dict[str, Any] = {}
     if improved is not None:
         update["solution_key"] = runtime.write_json(

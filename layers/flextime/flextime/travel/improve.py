@@ -330,7 +330,7 @@ def improve_travel(
 def warm_up(teams: int = 6) -> ImproveResult:
     """Run the TTP path once on a small circular instance, so that numba compiles every kernel
     :func:`improve_travel` uses into its cache (``NUMBA_CACHE_DIR``): the solver image does this at
-    build time, otherwise its first improvement would spend about 20 s compiling (the kernels
+    build time, otherwise its first improvement would spend about 23 s compiling (2-core machine) (the kernels
     compile before the clock starts, so the budget would be overrun by as much)."""
     from flextime.domain import Team
     from flextime.travel.ttp_instance import ttp_instance
