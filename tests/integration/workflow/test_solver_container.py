@@ -100,7 +100,7 @@ def _run(endpoint: str, instance, *, drop: str | None = None, time_limit: float 
         body = s3.get_object(Bucket=BUCKET, Key=artifact_key(tenant, season, job, kind, name))["Body"].read()
         return json.loads(body)
 
-    read.state = JobState(  # type: ignore[attr-defined]
+    state = JobState(
         tenant_id=tenant,
         season_id=season,
         job_id=job,
@@ -110,13 +110,13 @@ def _run(endpoint: str, instance, *, drop: str | None = None, time_limit: float 
         solution_key=artifact_key(tenant, season, job, "solutions", "solution.json"),
         compute="fargate",
     )
-    return done, read
+    return done, read, state
 
 
 def test_the_entrypoint_solves_and_writes_schedule_report_and_progress(moto_s3):
     # Given a 4-team season and its plan in S3
     # When the container's entrypoint runs
-    done, read = _run(moto_s3, tiny_round_robin(4))
+    done, read, _ = _run(moto_s3, tiny_round_robin(4))
 
     # Then it exits 0 and the schedule, the report and the progress are in S3
     assert done.returncode == 0, done.stderr
@@ -130,14 +130,14 @@ def test_an_infeasible_season_exits_3_with_its_report(moto_s3):
     instance = tiny_round_robin(4, constraints=[TeamUnavailable(id="x", team="T0", slots=list(range(6)))])
 
     # When / Then
-    done, read = _run(moto_s3, instance)
+    done, read, _ = _run(moto_s3, instance)
     assert done.returncode == 3, done.stderr
     assert read("reports", "solve.json")["status"] == "INFEASIBLE"
 
 
 def test_a_missing_setting_exits_2(moto_s3):
     # Given no instance key in the environment / When / Then
-    done, _ = _run(moto_s3, tiny_round_robin(4), drop="FLEXTIME_INSTANCE_KEY")
+    done, _, _ = _run(moto_s3, tiny_round_robin(4), drop="FLEXTIME_INSTANCE_KEY")
     assert done.returncode == 2
     assert "FLEXTIME_INSTANCE_KEY" in done.stdout + done.stderr
 
@@ -166,7 +166,7 @@ def test_a_fargate_plan_improves_travel_in_the_task_and_optimize_travel_reports_
     instance = random_ttp(8, seed=3)
 
     # When the container's entrypoint runs
-    done, read = _run(agents_on, instance, time_limit=20, travel=True)
+    done, read, state = _run(agents_on, instance, time_limit=20, travel=True)
 
     # Then the task solved for 18 s, improved travel for 2 s, and wrote both schedules
     assert done.returncode == 0, done.stderr
@@ -179,20 +179,20 @@ def test_a_fargate_plan_improves_travel_in_the_task_and_optimize_travel_reports_
     assert after.feasible and after.travel_total < before.travel_total
 
     # When OptimizeTravel follows (the Lambda: no improver of its own runs)
-    state = optimize_travel(read.state)
+    handed = optimize_travel(state)
 
     # Then it reports the task's improvement and hands its schedule on
     report = read("reports", "travel.json")
     assert report["improver"] == "solver task" and report["improved"]
     assert (report["before"]["total"], report["after"]["total"]) == (before.travel_total, after.travel_total)
-    assert state.solution_key == read.state.key("solutions", "solution-travel.json")
+    assert handed.solution_key == state.key("solutions", "solution-travel.json")
     assert Schedule.model_validate(read("solutions", "solution-travel.json")).games == improved.games
 
 
 def test_optimize_travel_improves_itself_when_the_task_left_no_travel_schedule(agents_on):
     # Given a Fargate plan with travel whose task's travel schedule is missing
     instance = random_ttp(6, seed=4)
-    done, read = _run(agents_on, instance, time_limit=5, travel=True)
+    done, read, state = _run(agents_on, instance, time_limit=5, travel=True)
     assert done.returncode == 0, done.stderr
     boto3.client(
         "s3",
@@ -200,10 +200,10 @@ def test_optimize_travel_improves_itself_when_the_task_left_no_travel_schedule(a
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-    ).delete_object(Bucket=BUCKET, Key=read.state.key("solutions", "solution-travel.json"))
+    ).delete_object(Bucket=BUCKET, Key=state.key("solutions", "solution-travel.json"))
 
     # When OptimizeTravel runs
-    optimize_travel(read.state)
+    optimize_travel(state)
 
     # Then it ran the improver itself, and what it reports passes the validator
     report = read("reports", "travel.json")
