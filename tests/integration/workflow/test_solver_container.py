@@ -35,6 +35,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _s3(endpoint: str):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 @pytest.fixture(scope="module")
 def moto_s3() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
@@ -44,26 +54,14 @@ def moto_s3() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ).create_bucket(Bucket=BUCKET)
+    _s3(endpoint).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
     os.environ.pop("MOTO_PORT", None)
 
 
 def _run(endpoint: str, instance, *, drop: str | None = None, time_limit: float = 5, travel: bool = False):
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = _s3(endpoint)
     tenant, season, job = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     instance_key = artifact_key(tenant, season, job, "instances", "instance.json")
     plan_key = artifact_key(tenant, season, job, "inputs", "plan.json")
@@ -194,13 +192,7 @@ def test_optimize_travel_improves_itself_when_the_task_left_no_travel_schedule(a
     instance = random_ttp(6, seed=4)
     done, read, state = _run(agents_on, instance, time_limit=5, travel=True)
     assert done.returncode == 0, done.stderr
-    boto3.client(
-        "s3",
-        endpoint_url=agents_on,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ).delete_object(Bucket=BUCKET, Key=state.key("solutions", "solution-travel.json"))
+    _s3(agents_on).delete_object(Bucket=BUCKET, Key=state.key("solutions", "solution-travel.json"))
 
     # When OptimizeTravel runs
     optimize_travel(state)
