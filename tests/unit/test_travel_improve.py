@@ -3,6 +3,7 @@ search, the Big 12 TTP instance and the travel summary. No timing asserts."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import subprocess
@@ -16,6 +17,7 @@ from flextime.domain.model import Game, Instance, Schedule
 from flextime.formats import robinx
 from flextime.paths import REPO_ROOT
 from flextime.travel import ttsa
+from flextime.travel.distances import distance_lookup
 from flextime.travel.improve import (
     array_to_schedule,
     improve_travel,
@@ -25,7 +27,14 @@ from flextime.travel.improve import (
     team_distance_matrix,
     ttp_shape,
 )
-from flextime.travel.local_search import local_search, partial_swap_slots, swap_homes, swap_slots, swap_teams
+from flextime.travel.local_search import (
+    local_search,
+    partial_swap_slots,
+    swap_homes,
+    swap_slots,
+    swap_teams,
+    travel_change,
+)
 from flextime.travel.summary import travel_summary
 from flextime.travel.trips import team_travel
 from flextime.travel.ttp_instance import big12_ttp_instance, naive_baseline
@@ -226,6 +235,73 @@ def test_locked_games_never_move():
     start = Schedule(instance=start.instance, games=games)
     ls = local_search(instance, start, time_limit_s=60, seed=2, max_iterations=100)
     assert games[0] in ls.schedule.games
+
+
+def _random_move(instance: Instance, games: list[Game], rng: random.Random) -> list[Game]:
+    i, j = rng.sample(instance.team_ids, 2)
+    a, b = rng.sample(sorted({g.slot for g in games}), 2)
+    move = rng.randrange(4)
+    if move == 0:
+        return swap_homes(instance, games, i, j)
+    if move == 1:
+        return swap_slots(games, a, b)
+    if move == 2:
+        return swap_teams(instance, games, i, j)
+    return partial_swap_slots(games, i, a, b)
+
+
+def test_travel_change_of_a_move_equals_a_full_recount():
+    instance = venue_instance(constraints=[])
+    games = list(naive_schedule(instance, 3).games)
+    # a neutral-site game: its location does not follow the home team
+    games[4] = games[4].model_copy(update={"venue": "A-v" if games[4].home != "A" else "B-v"})
+    dist = distance_lookup(instance)
+    rng = random.Random(3)
+    nonzero = 0
+    for _ in range(300):
+        cand = _random_move(instance, games, rng)
+        by_team = team_travel(instance, games)
+        delta = travel_change(instance, games, cand, by_team, dist)
+        assert delta == sum(team_travel(instance, cand).values()) - sum(by_team.values())
+        nonzero += delta != 0
+        games = cand
+    assert nonzero > 150
+
+
+def test_team_travel_of_some_teams_equals_their_part_of_the_whole():
+    instance = venue_instance(constraints=[])
+    games = naive_schedule(instance, 1).games
+    whole = team_travel(instance, games)
+    assert team_travel(instance, games, teams=["B", "E"]) == {"B": whole["B"], "E": whole["E"]}
+
+
+def test_feasible_search_drops_moves_that_add_miles_before_validating():
+    instance = venue_instance(constraints=[])
+    start = naive_schedule(instance, 4)
+    before = validate(instance, start)
+    assert before.feasible
+    ls = local_search(instance, start, before, time_limit_s=60, seed=4, max_iterations=400)
+    assert ls.validated > 0 and ls.skipped > 0 and ls.validated + ls.skipped <= ls.iterations
+    assert ls.report.feasible and ls.report.travel_total < before.travel_total
+    miles = [before.travel_total] + [d for _, d in ls.history]
+    assert all(b < a for a, b in itertools.pairwise(miles))
+    assert validate(instance, ls.schedule).model_dump() == ls.report.model_dump()
+
+
+def test_infeasible_search_validates_every_move_even_with_more_miles():
+    # "A never plays at home" cannot be met by any schedule, so the search never leaves infeasibility
+    never_home = CA1(id="c1", teams=["A"], slots=list(range(10)), mode="H", max=0, hard=True)
+    instance = venue_instance(constraints=[never_home])
+    start = naive_schedule(instance, 0)
+    before = validate(instance, start)
+    assert before.infeasibility > 0
+    ls = local_search(instance, start, before, time_limit_s=60, seed=0, max_iterations=200)
+    assert ls.skipped == 0 and ls.validated > 100
+    assert ls.report.infeasibility == before.infeasibility
+    feasible = local_search(
+        instance.model_copy(update={"constraints": []}), start, time_limit_s=60, seed=0, max_iterations=200
+    )
+    assert feasible.skipped > 0
 
 
 def test_game_list_neighbourhoods_keep_structure():

@@ -7,7 +7,7 @@ after its last game. For TTP instances this is exactly the TTP objective.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
@@ -39,13 +39,20 @@ def _path(instance: Instance, games: list[Game], team: str) -> list[tuple[int, s
     return [(g.slot, game_location(instance, g)) for g in team_games(games, team)]
 
 
-def team_travel(instance: Instance, games: Iterable[Game]) -> dict[str, int]:
-    """Distance travelled by every team of ``instance`` (team id -> distance units / miles).
+def team_travel(
+    instance: Instance,
+    games: Iterable[Game],
+    *,
+    teams: Iterable[str] | None = None,
+    dist: Callable[[str, str], int] | None = None,
+) -> dict[str, int]:
+    """Distance travelled by every team of ``instance`` (team id -> distance units / miles), or by
+    ``teams`` only; ``dist`` is a :func:`distance_lookup` built once by callers that count often.
 
-    Games that name teams outside the instance are ignored.
+    Games that name teams outside the instance (or outside ``teams``) are ignored.
     """
-    dist = distance_lookup(instance)
-    by_team: dict[str, list[Game]] = {t: [] for t in instance.team_ids}
+    dist = dist or distance_lookup(instance)
+    by_team: dict[str, list[Game]] = {t: [] for t in (instance.team_ids if teams is None else teams)}
     for g in games:
         for t in (g.home, g.away):
             if t in by_team:

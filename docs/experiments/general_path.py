@@ -1,0 +1,40 @@
+"""Session 18: the general travel path (validator-checked local search) on the Big 12 scenarios.
+
+Runs ``local_search`` (what ``improve_travel`` runs on instances that are not TTP-shaped) from a
+solved schedule for each budget and seed and prints one row per run: travel before and after, the
+moves drawn, validated and skipped (dropped for adding miles), and moves per second. Run it with
+another checkout's package first on ``PYTHONPATH`` to compare versions (older versions have no
+``validated`` / ``skipped`` counters; they show as "-").
+
+    flextime solve big12-mbb-2026-27 --out out/s18/mbb --time-limit 60
+    python docs/experiments/general_path.py big12-mbb-2026-27 out/s18/mbb/schedule.csv 10,30 1,2
+"""
+
+import sys
+
+from flextime.formats.inputs import load_instance, load_schedule
+from flextime.travel.local_search import local_search
+from flextime.validate import validate
+
+name, schedule_path = sys.argv[1], sys.argv[2]
+budgets = [float(x) for x in sys.argv[3].split(",")]
+seeds = [int(x) for x in sys.argv[4].split(",")]
+instance = load_instance(name)
+start = load_schedule(schedule_path)
+before = validate(instance, start)
+print(f"{name}: {len(start.games)} games, travel {before.travel_total}, feasible {before.feasible}")
+print("| budget s | seed | before | after | gain % | moves | validated | skipped | moves/s | feasible |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for budget in budgets:
+    for seed in seeds:
+        ls = local_search(instance, start, before, time_limit_s=budget, seed=seed)
+        check = validate(instance, ls.schedule)
+        assert check.model_dump() == ls.report.model_dump()
+        after = ls.report.travel_total or 0
+        gain = 100.0 * (before.travel_total - after) / before.travel_total
+        print(
+            f"| {budget:g} | {seed} | {before.travel_total:,} | {after:,} | {gain:.2f} | {ls.iterations:,} "
+            f"| {getattr(ls, 'validated', '-')} | {getattr(ls, 'skipped', '-')} "
+            f"| {ls.iterations / budget:,.0f} | {check.feasible} |",
+            flush=True,
+        )
