@@ -7,7 +7,10 @@ another checkout's package first on ``PYTHONPATH`` to compare versions (older ve
 ``validated`` / ``skipped`` counters; they show as "-").
 
     flextime solve big12-mbb-2026-27 --out out/s18/mbb --time-limit 60
-    python docs/experiments/general_path.py big12-mbb-2026-27 out/s18/mbb/schedule.csv 10,30 1,2
+    python docs/experiments/general_path.py big12-mbb-2026-27 out/s18/mbb/schedule.csv 10,30 1,2 auto,0
+
+The fifth argument lists start temperatures (``auto``: ``start_temperature``; 0: hill climbing
+only, the default since session 18); without it the version's default runs.
 """
 
 import sys
@@ -19,22 +22,26 @@ from flextime.validate import validate
 name, schedule_path = sys.argv[1], sys.argv[2]
 budgets = [float(x) for x in sys.argv[3].split(",")]
 seeds = [int(x) for x in sys.argv[4].split(",")]
+temps: list[float | str | None] = ["default"]  # "default": no temperature argument (older versions)
+if len(sys.argv) > 5:
+    temps = [None if x == "auto" else float(x) for x in sys.argv[5].split(",")]
 instance = load_instance(name)
 start = load_schedule(schedule_path)
 before = validate(instance, start)
 print(f"{name}: {len(start.games)} games, travel {before.travel_total}, feasible {before.feasible}")
-print("| budget s | seed | before | after | gain % | moves | validated | skipped | moves/s | feasible |")
-print("|---|---|---|---|---|---|---|---|---|---|")
-for budget in budgets:
-    for seed in seeds:
-        ls = local_search(instance, start, before, time_limit_s=budget, seed=seed)
-        check = validate(instance, ls.schedule)
-        assert check.model_dump() == ls.report.model_dump()
-        after = ls.report.travel_total or 0
-        gain = 100.0 * (before.travel_total - after) / before.travel_total
-        print(
-            f"| {budget:g} | {seed} | {before.travel_total:,} | {after:,} | {gain:.2f} | {ls.iterations:,} "
-            f"| {getattr(ls, 'validated', '-')} | {getattr(ls, 'skipped', '-')} "
-            f"| {ls.iterations / budget:,.0f} | {check.feasible} |",
-            flush=True,
-        )
+print("| T0 | budget s | seed | before | after | gain % | moves | validated | skipped | moves/s | feasible |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for temp, budget, seed in ((t, b, s) for t in temps for b in budgets for s in seeds):
+    kw = {} if temp == "default" else {"temperature": temp}
+    ls = local_search(instance, start, before, time_limit_s=budget, seed=seed, **kw)
+    check = validate(instance, ls.schedule)
+    assert check.model_dump() == ls.report.model_dump()
+    after = ls.report.travel_total or 0
+    gain = 100.0 * (before.travel_total - after) / before.travel_total
+    label = "auto" if temp is None else str(temp)
+    print(
+        f"| {label} | {budget:g} | {seed} | {before.travel_total:,} | {after:,} | {gain:.2f} "
+        f"| {ls.iterations:,} | {getattr(ls, 'validated', '-')} | {getattr(ls, 'skipped', '-')} "
+        f"| {ls.iterations / budget:,.0f} | {check.feasible} |",
+        flush=True,
+    )

@@ -4,6 +4,7 @@ search, the Big 12 TTP instance and the travel summary. No timing asserts."""
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import random
 import subprocess
@@ -30,6 +31,7 @@ from flextime.travel.improve import (
 from flextime.travel.local_search import (
     local_search,
     partial_swap_slots,
+    start_temperature,
     swap_homes,
     swap_slots,
     swap_teams,
@@ -286,6 +288,29 @@ def test_feasible_search_drops_moves_that_add_miles_before_validating():
     miles = [before.travel_total] + [d for _, d in ls.history]
     assert all(b < a for a, b in itertools.pairwise(miles))
     assert validate(instance, ls.schedule).model_dump() == ls.report.model_dump()
+
+
+def test_annealing_takes_moves_that_add_miles_and_still_returns_the_best():
+    instance = venue_instance(constraints=[])
+    start = naive_schedule(instance, 6)
+    before = validate(instance, start)
+    hot = local_search(instance, start, before, time_limit_s=60, seed=6, max_iterations=400, temperature=5000)
+    assert hot.uphill > 0
+    assert hot.report.feasible and hot.report.travel_total <= before.travel_total
+    assert validate(instance, hot.schedule).model_dump() == hot.report.model_dump()
+    climb = local_search(instance, start, before, time_limit_s=60, seed=6, max_iterations=400, temperature=0)
+    assert climb.uphill == 0 and climb.skipped > 0
+
+
+def test_start_temperature_accepts_a_median_uphill_move_rarely():
+    instance = venue_instance(constraints=[])
+    games = list(naive_schedule(instance, 2).games)
+    by_team, dist = team_travel(instance, games), distance_lookup(instance)
+    t0 = start_temperature(instance, games, by_team, dist, random.Random(2), samples=200)
+    moves = (_random_move(instance, games, random.Random(k)) for k in range(200))
+    ups = sorted(d for d in (travel_change(instance, games, m, by_team, dist) for m in moves) if d > 0)
+    p = math.exp(-ups[len(ups) // 2] / t0)
+    assert 0.01 < p < 0.2
 
 
 def test_infeasible_search_validates_every_move_even_with_more_miles():

@@ -16,6 +16,7 @@ The best schedule seen is returned.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ __all__ = [
     "LocalSearchResult",
     "local_search",
     "partial_swap_slots",
+    "start_temperature",
     "swap_homes",
     "swap_slots",
     "swap_teams",
@@ -104,6 +106,7 @@ class LocalSearchResult:
     validated: int = 0  # moves the validator scored
     skipped: int = 0  # moves dropped unvalidated for adding miles (the others: no-ops, locked games)
     accepted: int = 0
+    uphill: int = 0  # accepted moves that added miles (annealing)
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
 
@@ -148,6 +151,38 @@ def _key(report: ValidationReport) -> tuple[int, int, int]:
     return (report.infeasibility, report.objective, report.travel_total or 0)
 
 
+def _soft(instance: Instance, report: ValidationReport) -> int:
+    """The objective without its travel term (the soft penalty, when the objective counts it)."""
+    return report.objective - instance.objective.travel_weight * (report.travel_total or 0)
+
+
+def start_temperature(
+    instance: Instance,
+    games: list[Game],
+    by_team: dict[str, int],
+    dist: Callable[[str, str], int],
+    rng: random.Random,
+    samples: int = 60,
+) -> float:
+    """A start temperature at which a median move that adds miles is accepted with probability
+    :data:`START_ACCEPTANCE`, from the travel changes of ``samples`` random moves (no validation)."""
+    ups = []
+    for _ in range(samples):
+        cand = _neighbour(instance, games, rng)
+        if cand is not None:
+            delta = travel_change(instance, games, cand, by_team, dist)
+            if delta > 0:
+                ups.append(delta)
+    if not ups:
+        return 0.0
+    return sorted(ups)[len(ups) // 2] / -math.log(START_ACCEPTANCE)
+
+
+START_ACCEPTANCE = 0.05  # of a median uphill move, at the start temperature
+END_RATIO = 0.01  # the temperature falls geometrically to this fraction of the start ...
+ANNEAL_SHARE = 0.8  # ... over this share of the time; then hill climbing from the best schedule
+
+
 def local_search(
     instance: Instance,
     schedule: Schedule,
@@ -156,43 +191,77 @@ def local_search(
     time_limit_s: float = 30.0,
     seed: int = 1,
     max_iterations: int | None = None,
+    temperature: float | None = 0.0,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
-    """Hill climbing with sideways moves; never returns anything worse than ``schedule``.
+    """Simulated annealing on travel, then hill climbing; never returns anything worse than
+    ``schedule``.
 
-    While the current schedule breaks no hard constraint, a move that would add miles is dropped
-    before the validator sees it: only the travel of the teams whose games it changed is recounted
-    (a fraction of a millisecond against several for a validation). So on a feasible schedule the
-    search walks only moves that do not add travel, and the validator decides among those (hard
-    constraints, then the objective, then travel). On an infeasible schedule every move is
-    validated, so miles can still be traded for fewer hard violations."""
+    Every move's travel change is counted first, on the teams whose games it changed only (a
+    fraction of a millisecond, against several for a validation). While the current schedule
+    breaks no hard constraint, a move that adds ``delta`` miles is dropped unvalidated unless it
+    passes the annealing test (probability ``exp(-delta / T)``); a move that passes is validated
+    and taken only if it breaks no more hard constraints and adds no soft penalty (only miles). A
+    move that adds no miles is validated and taken when it is not worse in (hard infeasibility,
+    objective, travel) order (sideways moves walk plateaus). ``T`` starts at ``temperature``
+    (the default 0: hill climbing throughout, the better of the two on the Big 12 men's basketball
+    scenario; None: :func:`start_temperature`) and falls geometrically to
+    :data:`END_RATIO` of it over :data:`ANNEAL_SHARE` of the time; the rest is hill climbing from
+    the best schedule found. On an infeasible schedule every move is validated and taken by the
+    (hard infeasibility, objective, travel) order alone, so miles can be traded for fewer hard
+    violations."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
     games = list(schedule.games)
     dist = distance_lookup(instance) if report.travel_total is not None else None
-    cur_key = _key(report)
+    cur_key, cur_soft = _key(report), _soft(instance, report)
     by_team = dict(report.travel_by_team)
     best = LocalSearchResult(schedule=schedule, report=report)
+    t0 = 0.0
+    if dist is not None and temperature is None:
+        t0 = start_temperature(instance, games, by_team, dist, random.Random(seed))
+    elif temperature is not None:
+        t0 = max(0.0, temperature)
+    anneal_s = time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0
+    annealing = anneal_s > 0
     it = 0
-    while time.perf_counter() - start < time_limit_s and (max_iterations is None or it < max_iterations):
+    while (elapsed := time.perf_counter() - start) < time_limit_s and (
+        max_iterations is None or it < max_iterations
+    ):
         it += 1
+        if annealing and elapsed >= anneal_s:  # the end: hill climbing from the best schedule
+            annealing = False
+            games, by_team = list(best.schedule.games), dict(best.report.travel_by_team)
+            cur_key, cur_soft = _key(best.report), _soft(instance, best.report)
         cand = _neighbour(instance, games, rng)
         if cand is None:
             continue
         changed = _changed(games, cand)
         if not changed or any(a.locked for a, _ in changed):
             continue
-        if dist is not None and cur_key[0] == 0 and travel_change(instance, games, cand, by_team, dist) > 0:
-            best.skipped += 1
-            continue
+        uphill = False
+        if dist is not None and cur_key[0] == 0:
+            delta = travel_change(instance, games, cand, by_team, dist)
+            if delta > 0:
+                temp = t0 * END_RATIO ** (elapsed / anneal_s) if annealing else 0.0
+                if temp <= 0 or rng.random() >= math.exp(-delta / temp):
+                    best.skipped += 1
+                    continue
+                uphill = True
         cand_schedule = Schedule(instance=schedule.instance, games=cand)
         cand_report = validate(instance, cand_schedule)
         best.validated += 1
         k = _key(cand_report)
-        if k <= cur_key:
-            games, cur_key, by_team = cand, k, dict(cand_report.travel_by_team)
+        if uphill:
+            take = cand_report.infeasibility == 0 and _soft(instance, cand_report) <= cur_soft
+        else:
+            take = k <= cur_key
+        if take:
+            games, cur_key, cur_soft = cand, k, _soft(instance, cand_report)
+            by_team = dict(cand_report.travel_by_team)
             best.accepted += 1
+            best.uphill += uphill
             if k < _key(best.report):
                 t = time.perf_counter() - start
                 best.schedule, best.report, best.time_to_best_s = cand_schedule, cand_report, round(t, 3)
