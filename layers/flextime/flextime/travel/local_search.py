@@ -10,7 +10,8 @@ The classic TTP neighbourhoods, written on the game list so they work whatever t
 
 A neighbour is kept only if the validator says it is not worse in (hard infeasibility, objective,
 travel) order (sideways moves walk plateaus); locked games never move. On a hard-feasible schedule
-a neighbour with more miles (recounted for the teams it touches) is dropped before validation.
+a neighbour with more miles (recounted for the teams it touches) is dropped before validation,
+unless optional annealing (``local_search(temperature=...)``) lets it through.
 The best schedule seen is returned.
 """
 
@@ -137,10 +138,13 @@ def travel_change(
     new: list[Game],
     by_team: dict[str, int],
     dist: Callable[[str, str], int],
+    changed: list[tuple[Game, Game]] | None = None,
 ) -> int:
     """How many miles ``new`` (a move applied to ``old``) adds to the total travel, counting only
-    the teams whose games the move changed (``by_team``: the travel of every team in ``old``)."""
-    touched = {t for a, b in _changed(old, new) for t in (a.home, a.away, b.home, b.away)}
+    the teams whose games the move changed (``by_team``: the travel of every team in ``old``;
+    ``changed``: the move's replaced games when the caller has them already)."""
+    pairs = _changed(old, new) if changed is None else changed
+    touched = {t for a, b in pairs for t in (a.home, a.away, b.home, b.away)}
     recount = team_travel(instance, new, teams=touched, dist=dist)
     return sum(recount.values()) - sum(by_team[t] for t in touched)
 
@@ -242,7 +246,7 @@ def local_search(
             continue
         uphill = False
         if dist is not None and cur_key[0] == 0:
-            delta = travel_change(instance, games, cand, by_team, dist)
+            delta = travel_change(instance, games, cand, by_team, dist, changed)
             if delta > 0:
                 temp = t0 * END_RATIO ** (elapsed / anneal_s) if annealing else 0.0
                 if temp <= 0 or rng.random() >= math.exp(-delta / temp):
