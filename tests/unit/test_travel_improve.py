@@ -30,11 +30,8 @@ from flextime.travel.improve import (
 )
 from flextime.travel.local_search import (
     local_search,
-    partial_swap_slots,
+    random_move,
     start_temperature,
-    swap_homes,
-    swap_slots,
-    swap_teams,
     travel_change,
 )
 from flextime.travel.summary import travel_summary
@@ -240,16 +237,9 @@ def test_locked_games_never_move():
 
 
 def _random_move(instance: Instance, games: list[Game], rng: random.Random) -> list[Game]:
-    i, j = rng.sample(instance.team_ids, 2)
-    a, b = rng.sample(sorted({g.slot for g in games}), 2)
-    move = rng.randrange(4)
-    if move == 0:
-        return swap_homes(instance, games, i, j)
-    if move == 1:
-        return swap_slots(games, a, b)
-    if move == 2:
-        return swap_teams(instance, games, i, j)
-    return partial_swap_slots(games, i, a, b)
+    move = random_move(instance, games, rng)
+    assert move is not None
+    return move
 
 
 def test_travel_change_of_a_move_equals_a_full_recount():
@@ -334,17 +324,7 @@ def test_game_list_neighbourhoods_keep_structure():
     games = list(naive_schedule(instance, 1).games)
     rng = random.Random(1)
     for _ in range(60):
-        i, j = rng.sample(instance.team_ids, 2)
-        a, b = rng.sample(range(10), 2)
-        move = rng.randrange(4)
-        if move == 0:
-            games = swap_homes(instance, games, i, j)
-        elif move == 1:
-            games = swap_slots(games, a, b)
-        elif move == 2:
-            games = swap_teams(instance, games, i, j)
-        else:
-            games = partial_swap_slots(games, i, a, b)
+        games = _random_move(instance, games, rng)
         report = validate(instance, Schedule(games=games))
         assert report.structural == []
 

@@ -32,6 +32,7 @@ __all__ = [
     "LocalSearchResult",
     "local_search",
     "partial_swap_slots",
+    "random_move",
     "start_temperature",
     "swap_homes",
     "swap_slots",
@@ -112,7 +113,8 @@ class LocalSearchResult:
     history: list[tuple[float, int]] = field(default_factory=list)
 
 
-def _neighbour(instance: Instance, games: list[Game], rng: random.Random) -> list[Game] | None:
+def random_move(instance: Instance, games: list[Game], rng: random.Random) -> list[Game] | None:
+    """One of the four moves, uniformly, with random teams and slots (None: fewer than 2 slots)."""
     teams = instance.team_ids
     slots = sorted({g.slot for g in games})
     move = rng.randrange(4)
@@ -172,7 +174,7 @@ def start_temperature(
     :data:`START_ACCEPTANCE`, from the travel changes of ``samples`` random moves (no validation)."""
     ups = []
     for _ in range(samples):
-        cand = _neighbour(instance, games, rng)
+        cand = random_move(instance, games, rng)
         if cand is not None:
             delta = travel_change(instance, games, cand, by_team, dist)
             if delta > 0:
@@ -220,7 +222,7 @@ def local_search(
     games = list(schedule.games)
     dist = distance_lookup(instance) if report.travel_total is not None else None
     cur_key, cur_soft = _key(report), _soft(instance, report)
-    by_team = dict(report.travel_by_team)
+    by_team = report.travel_by_team  # read only, like the reports it comes from
     best = LocalSearchResult(schedule=schedule, report=report)
     t0 = 0.0
     if dist is not None and temperature is None:
@@ -236,9 +238,9 @@ def local_search(
         it += 1
         if annealing and elapsed >= anneal_s:  # the end: hill climbing from the best schedule
             annealing = False
-            games, by_team = list(best.schedule.games), dict(best.report.travel_by_team)
+            games, by_team = list(best.schedule.games), best.report.travel_by_team
             cur_key, cur_soft = _key(best.report), _soft(instance, best.report)
-        cand = _neighbour(instance, games, rng)
+        cand = random_move(instance, games, rng)
         if cand is None:
             continue
         changed = _changed(games, cand)
@@ -263,7 +265,7 @@ def local_search(
             take = k <= cur_key
         if take:
             games, cur_key, cur_soft = cand, k, _soft(instance, cand_report)
-            by_team = dict(cand_report.travel_by_team)
+            by_team = cand_report.travel_by_team
             best.accepted += 1
             best.uphill += uphill
             if k < _key(best.report):
