@@ -9,22 +9,26 @@ another checkout's package first on ``PYTHONPATH`` to compare versions (older ve
     flextime solve big12-mbb-2026-27 --out out/s18/mbb --time-limit 60
     python docs/experiments/general_path.py big12-mbb-2026-27 out/s18/mbb/schedule.csv 10,30 1,2 auto,0
 
-The fifth argument lists start temperatures (``auto``: ``start_temperature``; 0: hill climbing
-only, the default since session 18); without it the version's default runs.
+The fifth argument lists start temperatures (``auto``: ``start_temperature``; 0: hill climbing,
+the default since session 18, with reheats since session 19; ``climb``: hill climbing without
+reheats); without it the version's default runs. A budget written
+``i6000`` is 6,000 moves with no time limit (the machine's speed varies by up to 1.5x between
+runs, so quality per move is compared this way and throughput separately).
 """
 
 import sys
+import time
 
 from flextime.formats.inputs import load_instance, load_schedule
 from flextime.travel.local_search import local_search
 from flextime.validate import validate
 
 name, schedule_path = sys.argv[1], sys.argv[2]
-budgets = [float(x) for x in sys.argv[3].split(",")]
+budgets = sys.argv[3].split(",")
 seeds = [int(x) for x in sys.argv[4].split(",")]
 temps: list[float | str | None] = ["default"]  # "default": no temperature argument (older versions)
 if len(sys.argv) > 5:
-    temps = [None if x == "auto" else float(x) for x in sys.argv[5].split(",")]
+    temps = [None if x == "auto" else x if x == "climb" else float(x) for x in sys.argv[5].split(",")]
 instance = load_instance(name)
 start = load_schedule(schedule_path)
 before = validate(instance, start)
@@ -32,16 +36,30 @@ print(f"{name}: {len(start.games)} games, travel {before.travel_total}, feasible
 print("| T0 | budget s | seed | before | after | gain % | moves | validated | skipped | moves/s | feasible |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for temp, budget, seed in ((t, b, s) for t in temps for b in budgets for s in seeds):
-    kw = {} if temp == "default" else {"temperature": temp}
-    ls = local_search(instance, start, before, time_limit_s=budget, seed=seed, **kw)
+    kw: dict = {} if temp == "default" else {"temperature": temp}
+    if temp == "climb":  # hill climbing without reheats (session 19)
+        kw = {"temperature": 0.0, "reheat": False}
+    if budget.startswith("i"):
+        kw["max_iterations"], limit = int(budget[1:]), 1e9
+    else:
+        limit = float(budget)
+    t0 = time.perf_counter()
+    ls = local_search(instance, start, before, time_limit_s=limit, seed=seed, **kw)
+    wall = time.perf_counter() - t0
     check = validate(instance, ls.schedule)
     assert check.model_dump() == ls.report.model_dump()
     after = ls.report.travel_total or 0
     gain = 100.0 * (before.travel_total - after) / before.travel_total
     label = "auto" if temp is None else str(temp)
     print(
-        f"| {label} | {budget:g} | {seed} | {before.travel_total:,} | {after:,} | {gain:.2f} "
+        f"| {label} | {budget} | {seed} | {before.travel_total:,} | {after:,} | {gain:.2f} "
         f"| {ls.iterations:,} | {getattr(ls, 'validated', '-')} | {getattr(ls, 'skipped', '-')} "
-        f"| {ls.iterations / budget:,.0f} | {check.feasible} |",
+        f"| {ls.iterations / wall:,.0f} | {check.feasible} |",
         flush=True,
     )
+    if getattr(ls, "moves", None):
+        print(
+            f"  reheats {getattr(ls, 'reheats', '-')}, time to best {ls.time_to_best_s} s;",
+            "moves (drawn, improved):",
+            ", ".join(f"{k} {d}/{i}" for k, (d, i) in ls.moves.items()),
+        )

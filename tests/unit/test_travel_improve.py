@@ -29,6 +29,9 @@ from flextime.travel.improve import (
     ttp_shape,
 )
 from flextime.travel.local_search import (
+    MOVE_KINDS,
+    MoveMix,
+    draw_move,
     local_search,
     random_move,
     start_temperature,
@@ -237,9 +240,88 @@ def test_locked_games_never_move():
 
 
 def _random_move(instance: Instance, games: list[Game], rng: random.Random) -> list[Game]:
-    move = random_move(instance, games, rng)
-    assert move is not None
+    """A random move of a kind the schedule has (a compact schedule has no bye to move into)."""
+    while (move := random_move(instance, games, rng)) is None:
+        pass
     return move
+
+
+def bye_instance() -> Instance:
+    """venue_instance's double round robin over 14 slots, not compact: the naive schedule uses
+    slots 0-9, so every team has byes in 10-13."""
+    base = venue_instance(constraints=[])
+    return base.model_copy(
+        update={"slots": [Slot(index=s) for s in range(14)], "format": RoundRobin(rounds=2, compact=False)}
+    )
+
+
+def test_move_game_moves_one_game_into_a_slot_both_teams_have_free():
+    instance = bye_instance()
+    games = list(naive_schedule(instance, 7).games)
+    rng = random.Random(7)
+    moved_late = moved = 0
+    for _ in range(200):
+        cand = draw_move(instance, games, rng, "move_game")
+        if cand is None:  # the two teams have no free slot in common
+            continue
+        moved += 1
+        changed = [(a, b) for a, b in zip(games, cand, strict=True) if a != b]
+        assert len(changed) == 1
+        ((old, new),) = changed
+        assert (new.home, new.away) == (old.home, old.away) and new.slot != old.slot
+        assert not any(new.slot == g.slot and {g.home, g.away} & {new.home, new.away} for g in games)
+        assert validate(instance, Schedule(games=cand)).structural == []
+        moved_late += new.slot >= 10
+        games = cand
+    assert moved > 100 and moved_late > 0
+    compact = venue_instance(constraints=[])
+    assert draw_move(compact, list(naive_schedule(compact, 7).games), rng, "move_game") is None
+
+
+def test_flip_triangle_keeps_every_teams_home_games():
+    instance = venue_instance(constraints=[])
+    single = [g for g in naive_schedule(instance, 3).games if g.slot < 5]  # one round robin
+    homes = {t: sum(g.home == t for g in single) for t in instance.team_ids}
+    rng = random.Random(3)
+    flipped = 0
+    for _ in range(100):
+        cand = draw_move(instance, single, rng, "flip_triangle")
+        if cand is None:
+            continue
+        changed = [(a, b) for a, b in zip(single, cand, strict=True) if a != b]
+        assert len(changed) == 3
+        hosts = {a.home for a, _ in changed}
+        assert len(hosts) == 3 and hosts == {a.away for a, _ in changed}  # a cycle of three hosts
+        assert all((b.home, b.away, b.slot) == (a.away, a.home, a.slot) for a, b in changed)
+        assert {t: sum(g.home == t for g in cand) for t in instance.team_ids} == homes
+        flipped += 1
+    assert flipped > 50
+
+
+def test_move_mix_favours_kinds_that_improve_and_keeps_a_floor():
+    mix = MoveMix(("good", "bad", "new"))
+    for k in range(200):
+        mix.record("good", k % 5 == 0)
+        mix.record("bad", False)
+    good, bad, new = mix.weights()
+    assert math.isclose(good + bad + new, 1.0)
+    assert good > new > bad >= MoveMix.FLOOR / 3
+    rng = random.Random(1)
+    drawn = [mix.choose(rng) for _ in range(2000)]
+    assert drawn.count("good") > drawn.count("bad") * 3
+
+
+def test_local_search_with_byes_moves_games_and_reports_the_mix():
+    instance = bye_instance()
+    start = naive_schedule(instance, 8)
+    before = validate(instance, start)
+    assert before.feasible
+    ls = local_search(instance, start, before, time_limit_s=60, seed=8, max_iterations=600)
+    assert set(ls.moves) == set(MOVE_KINDS)
+    assert sum(d for d, _ in ls.moves.values()) == ls.iterations
+    assert ls.moves["move_game"][0] > 0
+    assert ls.report.feasible and ls.report.travel_total < before.travel_total
+    assert validate(instance, ls.schedule).model_dump() == ls.report.model_dump()
 
 
 def test_travel_change_of_a_move_equals_a_full_recount():
@@ -292,6 +374,24 @@ def test_annealing_takes_moves_that_add_miles_and_still_returns_the_best():
     assert climb.uphill == 0 and climb.skipped > 0
 
 
+def test_reheats_kick_a_stalled_climb_and_keep_the_best(monkeypatch):
+    from flextime.travel import local_search as module
+
+    monkeypatch.setattr(module, "STALL_DRAWS", 150)
+    monkeypatch.setattr(module, "REHEAT_DRAWS", 100)
+    instance = bye_instance()
+    start = naive_schedule(instance, 9)
+    before = validate(instance, start)
+    ls = local_search(instance, start, before, time_limit_s=60, seed=9, max_iterations=1500)
+    assert ls.reheats > 0 and ls.uphill > 0
+    miles = [before.travel_total] + [d for _, d in ls.history]
+    assert all(b < a for a, b in itertools.pairwise(miles))  # only new bests are reported
+    assert ls.report.feasible and ls.report.travel_total == miles[-1]
+    assert validate(instance, ls.schedule).model_dump() == ls.report.model_dump()
+    climb = local_search(instance, start, before, time_limit_s=60, seed=9, max_iterations=1500, reheat=False)
+    assert climb.reheats == 0 and climb.uphill == 0
+
+
 def test_start_temperature_accepts_a_median_uphill_move_rarely():
     instance = venue_instance(constraints=[])
     games = list(naive_schedule(instance, 2).games)
@@ -319,12 +419,19 @@ def test_infeasible_search_validates_every_move_even_with_more_miles():
     assert feasible.skipped > 0
 
 
-def test_game_list_neighbourhoods_keep_structure():
-    instance = venue_instance(constraints=[])
+@pytest.mark.parametrize("make", [lambda: venue_instance(constraints=[]), bye_instance])
+def test_game_list_neighbourhoods_keep_structure(make):
+    # flip_triangle is left out: it keeps home counts (partial round robins), but on a double round
+    # robin it gives a pair the same host twice
+    instance = make()
     games = list(naive_schedule(instance, 1).games)
     rng = random.Random(1)
-    for _ in range(60):
-        games = _random_move(instance, games, rng)
+    kinds = [k for k in MOVE_KINDS if k != "flip_triangle"]
+    for k in range(120):
+        cand = draw_move(instance, games, rng, kinds[k % len(kinds)])
+        if cand is None:
+            continue
+        games = cand
         report = validate(instance, Schedule(games=games))
         assert report.structural == []
 

@@ -176,6 +176,16 @@ class Instance(_Frozen):
         return {t.id: i for i, t in enumerate(self.teams)}
 
     @cached_property
+    def home_venues(self) -> dict[str, str | None]:
+        return {t.id: t.venue for t in self.teams}
+
+    @cached_property
+    def memo(self) -> dict[str, object]:
+        """Derived lookups that other modules build once per (frozen) instance, by name (e.g. the
+        distance lookup of :func:`flextime.travel.distances.distance_lookup`)."""
+        return {}
+
+    @cached_property
     def venue_by_id(self) -> dict[str, Venue]:
         return {v.id: v for v in self.venues}
 
@@ -200,7 +210,7 @@ class Instance(_Frozen):
         return isinstance(self.format, RoundRobin) and self.format.compact
 
     def home_venue(self, team: str) -> str | None:
-        return next((t.venue for t in self.teams if t.id == team), None)
+        return self.home_venues.get(team)
 
     def resolve_slots(self, selector: object) -> list[int]:
         """Slot indices selected by a constraint's slots/dates/weekdays (union; sorted)."""

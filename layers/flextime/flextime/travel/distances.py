@@ -83,6 +83,7 @@ class _Distances:
     """A cached lookup ``(location, location) -> int`` for one instance."""
 
     def __init__(self, instance: Instance):
+        self.source = (instance.venues, instance.distances)  # what it was built from (identity)
         keys, matrix = location_distance_matrix(instance)
         self.index = {k: i for i, k in enumerate(keys)}
         self.matrix = matrix
@@ -97,8 +98,17 @@ class _Distances:
 
 
 def distance_lookup(instance: Instance) -> _Distances:
-    """A callable ``(a, b) -> int`` over locations, built once per instance."""
-    return _Distances(instance)
+    """A callable ``(a, b) -> int`` over locations, built once per instance (kept in
+    ``instance.memo``: instances are frozen)."""
+    lookup = instance.memo.get("distance_lookup")
+    # model_copy shares the memo: rebuild for a copy with other venues or another matrix
+    if not (
+        isinstance(lookup, _Distances)
+        and lookup.source[0] is instance.venues
+        and lookup.source[1] is instance.distances
+    ):
+        lookup = instance.memo["distance_lookup"] = _Distances(instance)
+    return lookup
 
 
 def location_distance(instance: Instance, a: str, b: str) -> int:

@@ -7,6 +7,15 @@ The classic TTP neighbourhoods, written on the game list so they work whatever t
 * ``swap_teams(i, j)``: i takes j's games and j takes i's (their mutual games stay).
 * ``partial_swap_slots(i, a, b)``: the smallest set of teams closed under "plays in slot a or b"
   that contains i swaps its games between the two slots (TTSA "partial swap rounds").
+* ``move_game(k, s)``: game k moves to slot s, where neither of its teams plays (schedules with
+  byes: dated seasons, partial round robins).
+* ``flip_triangle(k, m, l)``: three games i-j, j-k', k'-i whose hosts go round a cycle all change
+  host, so every team keeps its number of home games (partial round robins, where a pair meets once
+  and ``swap_homes`` alone would unbalance two teams).
+
+The move kinds are drawn adaptively (:class:`MoveMix`): a kind's share follows the rate at which its
+moves improved the schedule, with a floor, because on real seasons some kinds almost never
+succeed (whole-slot swaps between dates of different weekdays break the rest and pairing rules).
 
 A neighbour is kept only if the validator says it is not worse in (hard infeasibility, objective,
 travel) order (sideways moves walk plateaus); locked games never move. On a hard-feasible schedule
@@ -29,8 +38,13 @@ from flextime.travel.trips import team_travel
 from flextime.validate import ValidationReport, validate
 
 __all__ = [
+    "MOVE_KINDS",
     "LocalSearchResult",
+    "MoveMix",
+    "draw_move",
+    "flip_triangle",
     "local_search",
+    "move_game",
     "partial_swap_slots",
     "random_move",
     "start_temperature",
@@ -100,6 +114,95 @@ def partial_swap_slots(games: list[Game], team: str, a: int, b: int) -> list[Gam
     return out
 
 
+def move_game(games: list[Game], index: int, slot: int) -> list[Game]:
+    out = list(games)
+    out[index] = games[index].model_copy(update={"slot": slot})
+    return out
+
+
+def flip_triangle(instance: Instance, games: list[Game], indices: tuple[int, int, int]) -> list[Game]:
+    out = list(games)
+    for k in indices:
+        out[k] = _flip(instance, games[k])
+    return out
+
+
+def _draw_move_game(games: list[Game], n_slots: int, rng: random.Random) -> list[Game] | None:
+    k = rng.randrange(len(games))
+    g = games[k]
+    busy = {x.slot for x in games if x.home in (g.home, g.away) or x.away in (g.home, g.away)}
+    free = [s for s in range(n_slots) if s not in busy]
+    return move_game(games, k, rng.choice(free)) if free else None
+
+
+def _draw_flip_triangle(instance: Instance, games: list[Game], rng: random.Random) -> list[Game] | None:
+    k = rng.randrange(len(games))
+    i, j = games[k].home, games[k].away  # i hosts j; find j hosts m and m hosts i
+    hosted_by_j = {x.away: n for n, x in enumerate(games) if x.home == j and x.away != i}
+    closing = [(hosted_by_j[x.home], n) for n, x in enumerate(games) if x.away == i and x.home in hosted_by_j]
+    if not closing:
+        return None
+    m, n = rng.choice(closing)
+    return flip_triangle(instance, games, (k, m, n))
+
+
+MOVE_KINDS = ("swap_homes", "swap_slots", "swap_teams", "partial_swap_slots", "move_game", "flip_triangle")
+
+
+def draw_move(
+    instance: Instance, games: list[Game], rng: random.Random, kind: str | None = None
+) -> list[Game] | None:
+    """A move of ``kind`` (default: a uniform choice of :data:`MOVE_KINDS`) with random teams,
+    slots or games; None when the schedule has no such move (fewer than 2 slots, no bye to move
+    a game into, no host cycle of three)."""
+    kind = kind or rng.choice(MOVE_KINDS)
+    teams = instance.team_ids
+    if kind in ("swap_homes", "swap_teams"):
+        i, j = rng.sample(teams, 2)
+        swap = swap_homes if kind == "swap_homes" else swap_teams
+        return swap(instance, games, i, j)
+    if not games:
+        return None
+    if kind == "move_game":
+        return _draw_move_game(games, instance.n_slots, rng)
+    if kind == "flip_triangle":
+        return _draw_flip_triangle(instance, games, rng)
+    slots = sorted({g.slot for g in games})
+    if len(slots) < 2:
+        return None
+    a, b = rng.sample(slots, 2)
+    if kind == "swap_slots":
+        return swap_slots(games, a, b)
+    return partial_swap_slots(games, rng.choice(teams), a, b)
+
+
+class MoveMix:
+    """Chooses move kinds in proportion to how often each improved the schedule: kind k's weight
+    is ``(improved_k + 1) / (tried_k + PRIOR)``, and every kind keeps at least :data:`FLOOR` of
+    the draws spread evenly (so a kind that starts to pay off late is still seen)."""
+
+    PRIOR = 10
+    FLOOR = 0.2
+
+    def __init__(self, kinds: tuple[str, ...] = MOVE_KINDS):
+        self.kinds = kinds
+        self.tried = dict.fromkeys(kinds, 0)
+        self.improved = dict.fromkeys(kinds, 0)
+
+    def weights(self) -> list[float]:
+        rates = [(self.improved[k] + 1) / (self.tried[k] + self.PRIOR) for k in self.kinds]
+        total = sum(rates)
+        even = self.FLOOR / len(self.kinds)
+        return [even + (1 - self.FLOOR) * r / total for r in rates]
+
+    def choose(self, rng: random.Random) -> str:
+        return rng.choices(self.kinds, weights=self.weights())[0]
+
+    def record(self, kind: str, improved: bool) -> None:
+        self.tried[kind] += 1
+        self.improved[kind] += improved
+
+
 @dataclass
 class LocalSearchResult:
     schedule: Schedule
@@ -109,24 +212,15 @@ class LocalSearchResult:
     skipped: int = 0  # moves dropped unvalidated for adding miles (the others: no-ops, locked games)
     accepted: int = 0
     uphill: int = 0  # accepted moves that added miles (annealing)
+    reheats: int = 0  # kicks out of a local optimum (see local_search(reheat=...))
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
+    moves: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (drawn, improved)
 
 
 def random_move(instance: Instance, games: list[Game], rng: random.Random) -> list[Game] | None:
-    """One of the four moves, uniformly, with random teams and slots (None: fewer than 2 slots)."""
-    teams = instance.team_ids
-    slots = sorted({g.slot for g in games})
-    move = rng.randrange(4)
-    if move in (0, 2):
-        i, j = rng.sample(teams, 2)
-        return swap_homes(instance, games, i, j) if move == 0 else swap_teams(instance, games, i, j)
-    if len(slots) < 2:
-        return None
-    a, b = rng.sample(slots, 2)
-    if move == 1:
-        return swap_slots(games, a, b)
-    return partial_swap_slots(games, rng.choice(teams), a, b)
+    """A move of a uniformly chosen kind (see :func:`draw_move`)."""
+    return draw_move(instance, games, rng)
 
 
 def _changed(old: list[Game], new: list[Game]) -> list[tuple[Game, Game]]:
@@ -187,6 +281,35 @@ def start_temperature(
 START_ACCEPTANCE = 0.05  # of a median uphill move, at the start temperature
 END_RATIO = 0.01  # the temperature falls geometrically to this fraction of the start ...
 ANNEAL_SHARE = 0.8  # ... over this share of the time; then hill climbing from the best schedule
+STALL_DRAWS = 3000  # moves without a new best before a reheat (local_search(reheat=True))
+REHEAT_DRAWS = 1500  # moves a reheat anneals for, from the start temperature to END_RATIO of it
+
+
+class _Temperatures:
+    """The temperature of :func:`local_search` move by move: the optional anneal over the first
+    ``anneal_s`` seconds, then 0 (hill climbing) except during reheats."""
+
+    def __init__(self, t0: float, anneal_s: float, reheat: bool):
+        self.t0, self.anneal_s, self.reheat = t0, anneal_s, reheat
+        self.annealing = anneal_s > 0
+        self.heat_left = self.reheats = 0
+        self.kick_t0: float | None = None  # set by the search at the first reheat
+
+    def step(self, elapsed: float, since_best: int, best_feasible: bool) -> tuple[float, bool]:
+        """(temperature for this move, whether the search goes back to the best schedule first)."""
+        back = False
+        if self.annealing and elapsed >= self.anneal_s:  # the anneal ends: climb from the best
+            self.annealing, back = False, True
+        stalled = not self.annealing and not self.heat_left and since_best > STALL_DRAWS
+        if self.reheat and stalled and best_feasible:
+            self.heat_left, back = REHEAT_DRAWS, True
+            self.reheats += 1
+        if self.annealing:
+            return self.t0 * END_RATIO ** (elapsed / self.anneal_s), back
+        if self.heat_left:
+            self.heat_left -= 1
+            return (self.kick_t0 or 0.0) * END_RATIO ** (1 - self.heat_left / REHEAT_DRAWS), back
+        return 0.0, back
 
 
 def local_search(
@@ -198,6 +321,7 @@ def local_search(
     seed: int = 1,
     max_iterations: int | None = None,
     temperature: float | None = 0.0,
+    reheat: bool = True,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
@@ -215,7 +339,12 @@ def local_search(
     :data:`END_RATIO` of it over :data:`ANNEAL_SHARE` of the time; the rest is hill climbing from
     the best schedule found. On an infeasible schedule every move is validated and taken by the
     (hard infeasibility, objective, travel) order alone, so miles can be traded for fewer hard
-    violations."""
+    violations.
+
+    ``reheat`` (iterated local search): after :data:`STALL_DRAWS` moves without a new best while
+    hill climbing on a feasible schedule, the search goes back to the best schedule and anneals
+    for :data:`REHEAT_DRAWS` moves, from :func:`start_temperature` down to :data:`END_RATIO` of
+    it, then climbs again (a kick out of the local optimum; the best schedule is kept)."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -229,30 +358,37 @@ def local_search(
         t0 = start_temperature(instance, games, by_team, dist, random.Random(seed))
     elif temperature is not None:
         t0 = max(0.0, temperature)
-    anneal_s = time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0
-    annealing = anneal_s > 0
-    it = 0
+    temps = _Temperatures(t0, time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0, reheat and dist is not None)
+    it = since_best = 0
+    mix = MoveMix()
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
         it += 1
-        if annealing and elapsed >= anneal_s:  # the end: hill climbing from the best schedule
-            annealing = False
+        since_best += 1
+        temp, back_to_best = temps.step(elapsed, since_best, best.report.infeasibility == 0)
+        if back_to_best:
+            since_best = 0
             games, by_team = list(best.schedule.games), best.report.travel_by_team
             cur_key, cur_soft = _key(best.report), _soft(instance, best.report)
-        cand = random_move(instance, games, rng)
+            if temps.heat_left and temps.kick_t0 is None and dist is not None:
+                temps.kick_t0 = start_temperature(instance, games, by_team, dist, random.Random(seed))
+        kind = mix.choose(rng)
+        cand = draw_move(instance, games, rng, kind)
         if cand is None:
+            mix.record(kind, False)
             continue
         changed = _changed(games, cand)
         if not changed or any(a.locked for a, _ in changed):
+            mix.record(kind, False)
             continue
         uphill = False
         if dist is not None and cur_key[0] == 0:
             delta = travel_change(instance, games, cand, by_team, dist, changed)
             if delta > 0:
-                temp = t0 * END_RATIO ** (elapsed / anneal_s) if annealing else 0.0
                 if temp <= 0 or rng.random() >= math.exp(-delta / temp):
                     best.skipped += 1
+                    mix.record(kind, False)
                     continue
                 uphill = True
         cand_schedule = Schedule(instance=schedule.instance, games=cand)
@@ -263,16 +399,20 @@ def local_search(
             take = cand_report.infeasibility == 0 and _soft(instance, cand_report) <= cur_soft
         else:
             take = k <= cur_key
+        mix.record(kind, take and k < cur_key)
         if take:
             games, cur_key, cur_soft = cand, k, _soft(instance, cand_report)
             by_team = cand_report.travel_by_team
             best.accepted += 1
             best.uphill += uphill
             if k < _key(best.report):
+                since_best = 0
                 t = time.perf_counter() - start
                 best.schedule, best.report, best.time_to_best_s = cand_schedule, cand_report, round(t, 3)
                 best.history.append((round(t, 3), cand_report.travel_total or 0))
                 if on_progress is not None:
                     on_progress(t, cand_report.travel_total or 0)
     best.iterations = it
+    best.reheats = temps.reheats
+    best.moves = {k: (mix.tried[k], mix.improved[k]) for k in mix.kinds}
     return best

@@ -115,6 +115,8 @@ def _partial(s: Season, fmt: PartialRoundRobin) -> list[str]:
             problems.append(
                 f"teams {a} and {b} meet {len(games)} times, allowed {fmt.min_meetings}..{fmt.max_meetings}"
             )
+        if len(games) < 2:
+            continue
         hosts = Counter(g.home for g in games)
         for host, n in hosts.items():
             if n > 1:
