@@ -6,6 +6,7 @@ import pytest
 
 from flextime.domain.model import Game, Instance, RoundRobin, Slot, Team, Venue
 from flextime.travel.distances import (
+    distance_lookup,
     game_location,
     haversine_miles,
     location_distance_matrix,
@@ -40,6 +41,20 @@ def test_matrix_locations_are_team_ids():
     keys, matrix = location_distance_matrix(ttp())
     assert keys == ["0", "1", "2", "3"] and matrix[1][3] == 50
     assert game_location(ttp(), Game(home="2", away="0", slot=0)) == "2"
+
+
+def test_distance_lookup_is_built_once_per_instance_and_not_carried_into_copies():
+    # Given a matrix instance whose lookup (and team ids) were used
+    line = ttp()
+    lookup = distance_lookup(line)
+    assert line.team_ids == ["0", "1", "2", "3"]
+    # When asked again / Then the same lookup
+    assert distance_lookup(line) is lookup and lookup("1", "3") == 50
+    # When copied with another matrix and other teams / Then the copy's lookups are its own
+    doubled = line.model_copy(update={"distances": [[2 * d for d in row] for row in MATRIX]})
+    assert distance_lookup(doubled)("1", "3") == 100 and distance_lookup(line)("1", "3") == 50
+    renamed = line.model_copy(update={"teams": [Team(id=f"t{i}", name=f"T{i}") for i in range(4)]})
+    assert renamed.team_ids == ["t0", "t1", "t2", "t3"] and renamed.home_venue("t1") is None
 
 
 def test_team_travel_chains_away_games_and_returns_home():

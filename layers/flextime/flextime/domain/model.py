@@ -8,8 +8,9 @@ optionally dated), how often (format), under which rules (constraints) and what 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -165,6 +166,15 @@ class Instance(_Frozen):
         if problems:
             raise InstanceError(problems)
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Instance:
+        """A copy without the cached lookups below (``model_copy(update=...)`` would carry them
+        over, stale, from this instance)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name, attr in vars(Instance).items():
+            if isinstance(attr, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
 
     # ---- lookups ---------------------------------------------------------------------------
     @cached_property

@@ -83,7 +83,6 @@ class _Distances:
     """A cached lookup ``(location, location) -> int`` for one instance."""
 
     def __init__(self, instance: Instance):
-        self.source = (instance.venues, instance.distances)  # what it was built from (identity)
         keys, matrix = location_distance_matrix(instance)
         self.index = {k: i for i, k in enumerate(keys)}
         self.matrix = matrix
@@ -101,12 +100,7 @@ def distance_lookup(instance: Instance) -> _Distances:
     """A callable ``(a, b) -> int`` over locations, built once per instance (kept in
     ``instance.memo``: instances are frozen)."""
     lookup = instance.memo.get("distance_lookup")
-    # model_copy shares the memo: rebuild for a copy with other venues or another matrix
-    if not (
-        isinstance(lookup, _Distances)
-        and lookup.source[0] is instance.venues
-        and lookup.source[1] is instance.distances
-    ):
+    if not isinstance(lookup, _Distances):
         lookup = instance.memo["distance_lookup"] = _Distances(instance)
     return lookup
 
