@@ -281,7 +281,7 @@ def start_temperature(
 START_ACCEPTANCE = 0.05  # of a median uphill move, at the start temperature
 END_RATIO = 0.01  # the temperature falls geometrically to this fraction of the start ...
 ANNEAL_SHARE = 0.8  # ... over this share of the time; then hill climbing from the best schedule
-STALL_DRAWS = 3000  # moves without a new best before a reheat (local_search(reheat=True))
+STALL_DRAWS = 10_000  # moves without a new best before a reheat (local_search(reheat=True))
 REHEAT_DRAWS = 1500  # moves a reheat anneals for, from the start temperature to END_RATIO of it
 
 
