@@ -14,15 +14,25 @@ the default since session 18, with reheats since session 19; ``climb``: hill cli
 reheats); without it the version's default runs. A budget written
 ``i6000`` is 6,000 moves with no time limit (the machine's speed varies by up to 1.5x between
 runs, so quality per move is compared this way and throughput separately).
+
+Environment (session 19 ablations): ``MOVES=swap_homes,swap_slots,...`` draws only those kinds,
+``MIX_FLOOR=1`` makes the draw uniform (``MoveMix.FLOOR``), ``STALL_DRAWS=N`` sets the moves
+without a new best before a reheat.
 """
 
+import os
 import sys
 import time
 
 from flextime.formats.inputs import load_instance, load_schedule
+from flextime.travel import local_search as search_module
 from flextime.travel.local_search import local_search
 from flextime.validate import validate
 
+if "MIX_FLOOR" in os.environ:
+    search_module.MoveMix.FLOOR = float(os.environ["MIX_FLOOR"])
+if "STALL_DRAWS" in os.environ:
+    search_module.STALL_DRAWS = int(os.environ["STALL_DRAWS"])
 name, schedule_path = sys.argv[1], sys.argv[2]
 budgets = sys.argv[3].split(",")
 seeds = [int(x) for x in sys.argv[4].split(",")]
@@ -39,6 +49,8 @@ for temp, budget, seed in ((t, b, s) for t in temps for b in budgets for s in se
     kw: dict = {} if temp == "default" else {"temperature": temp}
     if temp == "climb":  # hill climbing without reheats (session 19)
         kw = {"temperature": 0.0, "reheat": False}
+    if "MOVES" in os.environ:
+        kw["kinds"] = tuple(os.environ["MOVES"].split(","))
     if budget.startswith("i"):
         kw["max_iterations"], limit = int(budget[1:]), 1e9
     else:

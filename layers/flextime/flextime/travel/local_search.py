@@ -322,6 +322,7 @@ def local_search(
     max_iterations: int | None = None,
     temperature: float | None = 0.0,
     reheat: bool = True,
+    kinds: tuple[str, ...] = MOVE_KINDS,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
@@ -344,7 +345,8 @@ def local_search(
     ``reheat`` (iterated local search): after :data:`STALL_DRAWS` moves without a new best while
     hill climbing on a feasible schedule, the search goes back to the best schedule and anneals
     for :data:`REHEAT_DRAWS` moves, from :func:`start_temperature` down to :data:`END_RATIO` of
-    it, then climbs again (a kick out of the local optimum; the best schedule is kept)."""
+    it, then climbs again (a kick out of the local optimum; the best schedule is kept).
+    ``kinds``: the move kinds drawn (:data:`MOVE_KINDS`, by :class:`MoveMix`)."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -360,7 +362,7 @@ def local_search(
         t0 = max(0.0, temperature)
     temps = _Temperatures(t0, time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0, reheat and dist is not None)
     it = since_best = 0
-    mix = MoveMix()
+    mix = MoveMix(kinds)
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
