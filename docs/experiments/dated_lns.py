@@ -44,6 +44,7 @@ parser.add_argument("--step-s", type=float, default=15.0)
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--complete-hint", action="store_true")
 parser.add_argument("--no-presolve", action="store_true")
+parser.add_argument("--param", action="append", default=[], help="a CP-SAT parameter NAME=VALUE (repeatable)")
 args = parser.parse_args()
 
 instance = load_instance(args.scenario)
@@ -90,6 +91,10 @@ for step in range(args.steps):
     solver.parameters.max_time_in_seconds = args.step_s
     solver.parameters.num_workers = 2
     solver.parameters.cp_model_presolve = not args.no_presolve
+    for item in args.param:
+        name, value = item.split("=", 1)
+        field = type(getattr(solver.parameters, name))
+        setattr(solver.parameters, name, value.lower() == "true" if field is bool else field(value))
     status = solver.solve(built.model)
     t2 = time.perf_counter()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

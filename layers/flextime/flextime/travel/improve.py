@@ -294,13 +294,21 @@ def improve_travel(
             if best_report is None or _key(report) < _key(best_report):
                 best_schedule, best_report = cand, report
     elif schedule is not None:
-        from flextime.travel.local_search import local_search
+        from flextime.travel.general import improve_general
 
         method = "local_search"
         assert before is not None
-        ls = local_search(
-            instance, schedule, before, time_limit_s=time_limit_s, seed=seed, on_progress=on_progress
+        ls = improve_general(
+            instance,
+            schedule,
+            before,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            workers=workers,
+            on_progress=on_progress,
         )
+        if ls.lns_steps:
+            method = "local_search+lns"
         iterations, history, ttb = ls.iterations, ls.history, ls.time_to_best_s
         if _key(ls.report) < _key(before):
             best_schedule, best_report = ls.schedule, ls.report

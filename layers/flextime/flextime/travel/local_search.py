@@ -213,6 +213,9 @@ class LocalSearchResult:
     accepted: int = 0
     uphill: int = 0  # accepted moves that added miles (annealing)
     reheats: int = 0  # kicks out of a local optimum (see local_search(reheat=...))
+    stalled: bool = False  # stopped at a stall (local_search(stop_on_stall=True))
+    lns_steps: int = 0  # CP-SAT LNS steps between climbs (flextime.travel.general)
+    lns_kept: int = 0  # ... of which the validator ranked the result better
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
     moves: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (drawn, improved)
@@ -323,6 +326,7 @@ def local_search(
     temperature: float | None = 0.0,
     reheat: bool = True,
     kinds: tuple[str, ...] = MOVE_KINDS,
+    stop_on_stall: bool = False,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
@@ -346,7 +350,9 @@ def local_search(
     hill climbing on a feasible schedule, the search goes back to the best schedule and anneals
     for :data:`REHEAT_DRAWS` moves, from :func:`start_temperature` down to :data:`END_RATIO` of
     it, then climbs again (a kick out of the local optimum; the best schedule is kept).
-    ``kinds``: the move kinds drawn (:data:`MOVE_KINDS`, by :class:`MoveMix`)."""
+    ``kinds``: the move kinds drawn (:data:`MOVE_KINDS`, by :class:`MoveMix`).
+    ``stop_on_stall``: return at the first stall instead (``stalled`` is then True; the caller
+    kicks the schedule its own way, see :mod:`flextime.travel.general`)."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -355,17 +361,19 @@ def local_search(
     cur_key, cur_soft = _key(report), _soft(instance, report)
     by_team = report.travel_by_team  # read only, like the reports it comes from
     best = LocalSearchResult(schedule=schedule, report=report)
-    t0 = 0.0
-    if dist is not None and temperature is None:
-        t0 = start_temperature(instance, games, by_team, dist, random.Random(seed))
-    elif temperature is not None:
+    if temperature is not None:
         t0 = max(0.0, temperature)
+    else:  # automatic: from the moves' travel changes (none without travel data)
+        t0 = start_temperature(instance, games, by_team, dist, random.Random(seed)) if dist else 0.0
     temps = _Temperatures(t0, time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0, reheat and dist is not None)
     it = since_best = 0
     mix = MoveMix(kinds)
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
+        best.stalled = stop_on_stall and since_best > STALL_DRAWS and not temps.heat_left
+        if best.stalled:
+            break
         it += 1
         since_best += 1
         temp, back_to_best = temps.step(elapsed, since_best, best.report.infeasibility == 0)

@@ -1,0 +1,84 @@
+"""The general travel path's CP-SAT LNS (travel/dated_lns.py) and its alternation with the local
+search (travel/general.py), on small real-place instances: real CP-SAT, real validator."""
+
+from __future__ import annotations
+
+import itertools
+
+from flextime.domain import CA1
+from flextime.domain.model import Schedule
+from flextime.travel import local_search as search_module
+from flextime.travel.dated_lns import SOFT_SCALE, dated_lns, lexicographic, lns_step
+from flextime.travel.general import improve_general
+from flextime.travel.improve import improve_travel, naive_schedule
+from flextime.validate import validate
+from tests.unit.test_travel_improve import bye_instance
+
+
+def test_lexicographic_scales_soft_weights_and_adds_travel_once():
+    base = bye_instance()
+    soft = CA1(id="s", teams=["A"], slots=[0, 1], mode="H", max=0, hard=False, weight=3)
+    hard = CA1(id="h", teams=["B"], slots=[0, 1], mode="H", max=0, hard=True)
+    instance = base.model_copy(update={"constraints": [soft, hard]})
+    lex = lexicographic(instance)
+    by_id = {c.id: c for c in lex.constraints}
+    assert by_id["s"].weight == 3 * SOFT_SCALE and by_id["h"] == hard
+    assert lex.objective.travel_weight == instance.objective.travel_weight * SOFT_SCALE + 1
+
+
+def test_a_step_rearranges_only_the_freed_teams_and_keeps_locks_and_neutral_sites():
+    instance = bye_instance()
+    games = list(naive_schedule(instance, 4).games)
+    # a staff-locked game of a freed team, and a freed team's game at a neutral site
+    free = {"A", "B"}
+    locked_at = next(k for k, g in enumerate(games) if "A" in (g.home, g.away))
+    games[locked_at] = games[locked_at].model_copy(update={"locked": True})
+    neutral_at = next(
+        k for k, g in enumerate(games) if "B" in (g.home, g.away) and "A" not in (g.home, g.away)
+    )
+    games[neutral_at] = games[neutral_at].model_copy(
+        update={"venue": "F-v" if games[neutral_at].home != "F" else "E-v"}
+    )
+    start = Schedule(games=games)
+    cand = lns_step(instance, lexicographic(instance), start, free, time_limit_s=5.0)
+    assert cand is not None
+    assert games[locked_at] in cand.games and games[neutral_at] in cand.games
+    untouched = [g for g in games if not {g.home, g.away} & free]
+    assert all(g in cand.games for g in untouched)
+    assert validate(instance, cand).structural == []
+
+
+def test_dated_lns_never_returns_worse_and_its_report_is_the_validators():
+    instance = bye_instance()
+    start = naive_schedule(instance, 5)
+    before = validate(instance, start)
+    result = dated_lns(instance, start, before, time_limit_s=8.0, seed=5, step_s=1.0)
+    assert result.steps >= 2
+    assert (result.report.infeasibility, result.report.objective) <= (before.infeasibility, before.objective)
+    assert result.report.travel_total <= before.travel_total
+    assert validate(instance, result.schedule).model_dump() == result.report.model_dump()
+    miles = [before.travel_total] + [d for _, d in result.history]
+    assert len(miles) == result.kept + 1 and all(b < a for a, b in itertools.pairwise(miles))
+
+
+def test_improve_general_kicks_stalls_with_cp_sat(monkeypatch):
+    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
+    instance = bye_instance()
+    start = naive_schedule(instance, 6)
+    before = validate(instance, start)
+    result = improve_general(instance, start, before, time_limit_s=10.0, seed=6, lns=True)
+    assert result.lns_steps > 0 and result.iterations > 200
+    assert result.report.feasible and result.report.travel_total <= before.travel_total
+    assert validate(instance, result.schedule).model_dump() == result.report.model_dump()
+    alone = improve_general(instance, start, before, time_limit_s=1.0, seed=6)  # under LNS_MIN_BUDGET_S
+    assert alone.lns_steps == 0
+
+
+def test_improve_travel_names_the_lns_when_it_ran(monkeypatch):
+    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
+    monkeypatch.setattr("flextime.travel.general.LNS_MIN_BUDGET_S", 5.0)
+    instance = bye_instance()
+    start = naive_schedule(instance, 7)
+    result = improve_travel(instance, start, time_limit_s=8.0, seed=7)
+    assert result.method == "local_search+lns"
+    assert result.after_objective <= result.before_objective and result.feasible
