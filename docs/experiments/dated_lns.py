@@ -1,4 +1,5 @@
-"""Session 19 probe: a CP-SAT large-neighbourhood search on a dated season through the engine.
+"""Session 19 probe: a CP-SAT large-neighbourhood search on a dated season through the engine
+(what became ``flextime.travel.dated_lns``; this script keeps the knobs for experiments).
 
 Each step frees ``k`` random teams: every game between two other teams is locked
 (``build_locked_model``), the objective is the soft penalty x 10^6 plus travel (so the soft penalty
@@ -15,7 +16,8 @@ kept when the validator ranks it better in (hard infeasibility, objective, trave
 Measured (see docs/travel.md, "General path"): with presolve, CP-SAT spends 5-6 s in presolve on
 men's basketball and ignores the game-only hint; 15 s steps gain a lot, 5 s steps nothing.
 Without presolve and with the complete hint every step starts from the current schedule but
-gains little.
+gains little. The package's setting: the complete hint and light presolve
+(``--complete-hint --param max_presolve_iterations=1 --param cp_model_probing_level=0``).
 """
 
 from __future__ import annotations
