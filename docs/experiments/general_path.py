@@ -11,7 +11,8 @@ another checkout's package first on ``PYTHONPATH`` to compare versions (older ve
 
 The fifth argument lists start temperatures (``auto``: ``start_temperature``; 0: hill climbing,
 the default since session 18, with reheats since session 19; ``climb``: hill climbing without
-reheats); without it the version's default runs. A budget written
+reheats; ``general``: ``travel.general.improve_general``, CP-SAT LNS at the stalls, 2 workers,
+time budgets only); without it the version's default runs. A budget written
 ``i6000`` is 6,000 moves with no time limit (the machine's speed varies by up to 1.5x between
 runs, so quality per move is compared this way and throughput separately).
 
@@ -26,6 +27,7 @@ import time
 
 from flextime.formats.inputs import load_instance, load_schedule
 from flextime.travel import local_search as search_module
+from flextime.travel.general import improve_general
 from flextime.travel.local_search import local_search
 from flextime.validate import validate
 
@@ -38,7 +40,8 @@ budgets = sys.argv[3].split(",")
 seeds = [int(x) for x in sys.argv[4].split(",")]
 temps: list[float | str | None] = ["default"]  # "default": no temperature argument (older versions)
 if len(sys.argv) > 5:
-    temps = [None if x == "auto" else x if x == "climb" else float(x) for x in sys.argv[5].split(",")]
+    words = ("climb", "general")
+    temps = [None if x == "auto" else x if x in words else float(x) for x in sys.argv[5].split(",")]
 instance = load_instance(name)
 start = load_schedule(schedule_path)
 before = validate(instance, start)
@@ -56,7 +59,12 @@ for temp, budget, seed in ((t, b, s) for t in temps for b in budgets for s in se
     else:
         limit = float(budget)
     t0 = time.perf_counter()
-    ls = local_search(instance, start, before, time_limit_s=limit, seed=seed, **kw)
+    if temp == "general":  # the local search with CP-SAT LNS bursts at its stalls (session 19)
+        if "max_iterations" in kw:
+            sys.exit("general runs on time budgets only")
+        ls = improve_general(instance, start, before, time_limit_s=limit, seed=seed, workers=2)
+    else:
+        ls = local_search(instance, start, before, time_limit_s=limit, seed=seed, **kw)
     wall = time.perf_counter() - t0
     check = validate(instance, ls.schedule)
     assert check.model_dump() == ls.report.model_dump()
@@ -71,7 +79,8 @@ for temp, budget, seed in ((t, b, s) for t in temps for b in budgets for s in se
     )
     if getattr(ls, "moves", None):
         print(
-            f"  reheats {getattr(ls, 'reheats', '-')}, time to best {ls.time_to_best_s} s;",
+            f"  reheats {getattr(ls, 'reheats', '-')}, LNS steps {getattr(ls, 'lns_steps', '-')}"
+            f" ({getattr(ls, 'lns_kept', '-')} kept), time to best {ls.time_to_best_s} s;",
             "moves (drawn, improved):",
             ", ".join(f"{k} {d}/{i}" for k, (d, i) in ls.moves.items()),
         )
