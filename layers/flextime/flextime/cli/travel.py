@@ -30,7 +30,11 @@ LnsFraction = Annotated[
 Workers = Annotated[
     int,
     typer.Option(
-        "--workers", min=1, max=64, help="Annealer threads on TTP-shaped instances (they share the best)."
+        "--workers",
+        min=1,
+        max=64,
+        help="Annealer threads on TTP-shaped instances (they share the best); CP-SAT workers of the "
+        "LNS on other seasons (from a 20 s time limit).",
     ),
 ]
 Search = Annotated[
