@@ -82,3 +82,20 @@ def test_improve_travel_names_the_lns_when_it_ran(monkeypatch):
     result = improve_travel(instance, start, time_limit_s=8.0, seed=7)
     assert result.method == "local_search+lns"
     assert result.after_objective <= result.before_objective and result.feasible
+
+
+def test_a_failing_lns_leaves_the_time_to_the_local_search(monkeypatch, caplog):
+    # fault injection: the engine may refuse an instance the validator accepts
+    def refuse(*args, **kwargs):
+        raise ValueError("the engine cannot model this")
+
+    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
+    monkeypatch.setattr("flextime.travel.general.dated_lns", refuse)
+    instance = bye_instance()
+    start = naive_schedule(instance, 8)
+    before = validate(instance, start)
+    result = improve_general(instance, start, before, time_limit_s=3.0, seed=8, lns=True)
+    assert result.lns_failed and result.lns_steps == 0
+    assert "travel LNS failed" in caplog.text
+    assert result.report.feasible and result.report.travel_total < before.travel_total
+    assert validate(instance, result.schedule).model_dump() == result.report.model_dump()

@@ -12,6 +12,7 @@ engine model run the local search alone, with its reheats.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -21,6 +22,8 @@ from flextime.travel.local_search import LocalSearchResult, local_search
 from flextime.validate import ValidationReport, validate
 
 __all__ = ["LNS_BURST_S", "LNS_MIN_BUDGET_S", "improve_general"]
+
+log = logging.getLogger(__name__)
 
 LNS_MIN_BUDGET_S = 20.0  # below this the local search runs alone
 LNS_BURST_S = 12.0  # CP-SAT time after each stall (about two steps of two teams on Big 12 data)
@@ -77,15 +80,26 @@ def improve_general(
         if not climb.stalled or left < 2.0:
             break
         t = time.perf_counter()
-        burst = dated_lns(
-            instance,
-            total.schedule,
-            total.report,
-            time_limit_s=min(left, LNS_BURST_S),
-            seed=seed + round_,
-            workers=max(1, workers),
-            on_progress=offset(t),
-        )
+        try:
+            burst = dated_lns(
+                instance,
+                total.schedule,
+                total.report,
+                time_limit_s=min(left, LNS_BURST_S),
+                seed=seed + round_,
+                workers=max(1, workers),
+                on_progress=offset(t),
+            )
+        except Exception as exc:  # the LNS is an accelerator: the climbs' best is kept
+            log.warning(
+                "travel LNS failed on %s (%s: %s); local search only", instance.name, type(exc).__name__, exc
+            )
+            total.lns_failed = True
+            rest = local_search(
+                instance, total.schedule, total.report, time_limit_s=max(0.1, left), seed=seed + round_ + 1
+            )
+            _merge(total, rest, t - start)
+            break
         total.lns_steps += burst.steps
         total.lns_kept += burst.kept
         if _key(burst.report) < _key(total.report):

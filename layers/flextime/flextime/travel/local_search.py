@@ -216,6 +216,7 @@ class LocalSearchResult:
     stalled: bool = False  # stopped at a stall (local_search(stop_on_stall=True))
     lns_steps: int = 0  # CP-SAT LNS steps between climbs (flextime.travel.general)
     lns_kept: int = 0  # ... of which the validator ranked the result better
+    lns_failed: bool = False  # the LNS raised; the rest of the time went to the local search
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
     moves: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (drawn, improved)
