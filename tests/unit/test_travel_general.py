@@ -40,8 +40,9 @@ def test_a_step_rearranges_only_the_freed_teams_and_keeps_locks_and_neutral_site
         update={"venue": "F-v" if games[neutral_at].home != "F" else "E-v"}
     )
     start = Schedule(games=games)
-    cand = lns_step(instance, lexicographic(instance), start, free, time_limit_s=5.0)
-    assert cand is not None
+    step = lns_step(instance, lexicographic(instance), start, free, time_limit_s=5.0)
+    assert step is not None and step.seconds > 0
+    cand = step.schedule
     assert games[locked_at] in cand.games and games[neutral_at] in cand.games
     untouched = [g for g in games if not {g.home, g.away} & free]
     assert all(g in cand.games for g in untouched)
@@ -53,7 +54,8 @@ def test_dated_lns_never_returns_worse_and_its_report_is_the_validators():
     start = naive_schedule(instance, 5)
     before = validate(instance, start)
     result = dated_lns(instance, start, before, time_limit_s=8.0, seed=5, step_s=1.0)
-    assert result.steps >= 2
+    assert result.steps >= 2 and len(result.free_teams) == result.steps
+    assert result.free_teams[0] == 2 and 1 <= result.next_free_teams <= instance.n_teams
     assert (result.report.infeasibility, result.report.objective) <= (before.infeasibility, before.objective)
     assert result.report.travel_total <= before.travel_total
     assert validate(instance, result.schedule).model_dump() == result.report.model_dump()

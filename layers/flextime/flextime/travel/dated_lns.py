@@ -36,7 +36,7 @@ from flextime.validate import ValidationReport, validate
 __all__ = ["SOFT_SCALE", "DatedLnsResult", "dated_lns", "lexicographic", "lns_step"]
 
 SOFT_SCALE = 10**6  # one unit of soft penalty outweighs any travel change of a schedule
-FREE_TEAMS = 2  # teams freed per step
+FREE_TEAMS = 2  # teams freed by the first step (then adapted, see dated_lns)
 STEP_S = 3.0  # CP-SAT time per step (after the model is built and the hint completed)
 MIN_STEP_S = 1.0  # a step needs at least this much of the remaining time
 FIRST_SETUP_S = 2.0  # the set-up (model, hint) assumed for the first step: 1-3 s on Big 12 data
@@ -90,6 +90,13 @@ def _complete_hint(built: BuiltModel, schedule: Schedule, workers: int) -> bool:
     return True
 
 
+@dataclass
+class StepResult:
+    schedule: Schedule
+    optimal: bool  # CP-SAT proved the freed teams' best arrangement
+    seconds: float  # CP-SAT's wall time
+
+
 def lns_step(
     instance: Instance,
     lex: Instance,
@@ -99,7 +106,7 @@ def lns_step(
     time_limit_s: float = STEP_S,
     seed: int = 1,
     workers: int = 2,
-) -> Schedule | None:
+) -> StepResult | None:
     """One step: ``schedule`` with the games of ``free`` rearranged by CP-SAT (``lex``: the
     :func:`lexicographic` instance), or None when CP-SAT found no solution in time. The games
     kept in place keep their venue and lock."""
@@ -113,11 +120,16 @@ def lns_step(
     solver.parameters.random_seed = seed
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
-    if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     originals = {(g.home, g.away, g.slot): g for g in kept}
     games = [originals.get((g.home, g.away, g.slot), g) for g in extract_schedule(built, solver).games]
-    return Schedule(instance=schedule.instance, games=games)
+    return StepResult(
+        schedule=Schedule(instance=schedule.instance, games=games),
+        optimal=status == cp_model.OPTIMAL,
+        seconds=solver.wall_time,
+    )
 
 
 @dataclass
@@ -128,6 +140,8 @@ class DatedLnsResult:
     kept: int = 0  # steps whose schedule the validator ranked better
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
+    free_teams: list[int] = field(default_factory=list)  # teams freed, step by step
+    next_free_teams: int = FREE_TEAMS  # what the next step would free (a later call starts there)
 
 
 def dated_lns(
@@ -156,7 +170,7 @@ def dated_lns(
     while (left := time_limit_s - (time.perf_counter() - start)) - setup >= MIN_STEP_S:
         free = set(rng.sample(instance.team_ids, k))
         t0 = time.perf_counter()
-        cand = lns_step(
+        step = lns_step(
             instance,
             lex,
             result.schedule,
@@ -166,7 +180,16 @@ def dated_lns(
             workers=workers,
         )
         result.steps += 1
-        if cand is not None:
+        # the neighbourhood adapts: a step CP-SAT closes early frees one more team next time, a
+        # step with no solution one fewer (Big 12 football closes 2 teams in about 1 s; men's
+        # basketball does not close 3 in 3 s)
+        if step is not None and step.optimal and step.seconds < step_s / 2:
+            k = min(k + 1, instance.n_teams)
+        elif step is None:
+            k = max(1, k - 1)
+        result.free_teams.append(len(free))
+        if step is not None:
+            cand = step.schedule
             check = validate(instance, cand)
             if _key(check) < _key(result.report):
                 t = time.perf_counter() - start
@@ -177,4 +200,5 @@ def dated_lns(
                 if on_progress is not None:
                     on_progress(t, check.travel_total or 0)
         setup = max(0.0, time.perf_counter() - t0 - step_s)
+    result.next_free_teams = k
     return result

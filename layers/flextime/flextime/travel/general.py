@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from flextime.domain.model import Instance, Schedule
-from flextime.travel.dated_lns import dated_lns
+from flextime.travel.dated_lns import FREE_TEAMS, dated_lns
 from flextime.travel.local_search import LocalSearchResult, local_search
 from flextime.validate import ValidationReport, validate
 
@@ -62,7 +62,7 @@ def improve_general(
         return lambda t, miles: on_progress(cb_start - start + t, miles)
 
     total = LocalSearchResult(schedule=schedule, report=report)
-    round_ = 0
+    round_, free_teams = 0, FREE_TEAMS
     while (left := time_limit_s - (time.perf_counter() - start)) > 0.5:
         t = time.perf_counter()
         climb = local_search(
@@ -88,8 +88,10 @@ def improve_general(
                 time_limit_s=min(left, LNS_BURST_S),
                 seed=seed + round_,
                 workers=max(1, workers),
+                free_teams=free_teams,
                 on_progress=offset(t),
             )
+            free_teams = burst.next_free_teams
         except Exception as exc:  # the LNS is an accelerator: the climbs' best is kept
             log.warning(
                 "travel LNS failed on %s (%s: %s); local search only", instance.name, type(exc).__name__, exc
