@@ -42,10 +42,6 @@ MIN_STEP_S = 1.0  # a step needs at least this much of the remaining time
 FIRST_SETUP_S = 2.0  # the set-up (model, hint) assumed for the first step: 1-3 s on Big 12 data
 
 
-def _key(report: ValidationReport) -> tuple[int, int, int]:
-    return (report.infeasibility, report.objective, report.travel_total or 0)
-
-
 def lexicographic(instance: Instance) -> Instance:
     """``instance`` with an objective that ranks schedules like the travel agent: its own
     objective first (soft weights x :data:`SOFT_SCALE`), then miles."""
@@ -191,7 +187,7 @@ def dated_lns(
         if step is not None:
             cand = step.schedule
             check = validate(instance, cand)
-            if _key(check) < _key(result.report):
+            if check.improvement_key() < result.report.improvement_key():
                 t = time.perf_counter() - start
                 result.schedule, result.report = cand, check
                 result.kept += 1

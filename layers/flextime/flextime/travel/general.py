@@ -29,10 +29,6 @@ LNS_MIN_BUDGET_S = 20.0  # below this the local search runs alone
 LNS_BURST_S = 12.0  # CP-SAT time after each stall (about two steps of two teams on Big 12 data)
 
 
-def _key(report: ValidationReport) -> tuple[int, int, int]:
-    return (report.infeasibility, report.objective, report.travel_total or 0)
-
-
 def improve_general(
     instance: Instance,
     schedule: Schedule,
@@ -104,7 +100,7 @@ def improve_general(
             break
         total.lns_steps += burst.steps
         total.lns_kept += burst.kept
-        if _key(burst.report) < _key(total.report):
+        if burst.report.improvement_key() < total.report.improvement_key():
             total.schedule, total.report = burst.schedule, burst.report
             total.time_to_best_s = round(t - start + (burst.time_to_best_s or 0.0), 3)
             total.history += [(round(t - start + s, 3), miles) for s, miles in burst.history]
@@ -122,7 +118,7 @@ def _merge(total: LocalSearchResult, climb: LocalSearchResult, at: float) -> Non
     for kind, (drawn, improved) in climb.moves.items():
         d0, i0 = total.moves.get(kind, (0, 0))
         total.moves[kind] = (d0 + drawn, i0 + improved)
-    if _key(climb.report) < _key(total.report):
+    if climb.report.improvement_key() < total.report.improvement_key():
         total.schedule, total.report = climb.schedule, climb.report
         total.time_to_best_s = round(at + (climb.time_to_best_s or 0.0), 3)
         total.history += [(round(at + s, 3), miles) for s, miles in climb.history]

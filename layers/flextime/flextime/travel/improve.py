@@ -162,12 +162,6 @@ def array_to_schedule(instance: Instance, S: np.ndarray) -> Schedule:
     return Schedule(instance=instance.name, games=games)
 
 
-def _key(report: ValidationReport) -> tuple[int, int, int]:
-    """Hard infeasibility first, then the objective, then travel (which also counts when the
-    objective does not weigh it: the travel agent never trades soft penalties for miles)."""
-    return (report.infeasibility, report.objective, report.travel_total or 0)
-
-
 def _beam_then_race(
     D: np.ndarray,
     shape: TTPShape,
@@ -291,7 +285,7 @@ def improve_travel(
         if run.S is not None:
             cand = array_to_schedule(instance, run.S)
             report = validate(instance, cand)
-            if best_report is None or _key(report) < _key(best_report):
+            if best_report is None or report.improvement_key() < best_report.improvement_key():
                 best_schedule, best_report = cand, report
     elif schedule is not None:
         from flextime.travel.general import improve_general
@@ -310,7 +304,7 @@ def improve_travel(
         if ls.lns_steps:
             method = "local_search+lns"
         iterations, history, ttb = ls.iterations, ls.history, ls.time_to_best_s
-        if _key(ls.report) < _key(before):
+        if ls.report.improvement_key() < before.improvement_key():
             best_schedule, best_report = ls.schedule, ls.report
     if best_schedule is None or best_report is None:
         raise ValueError(f"instance {instance.name!r} is not a TTP; give a schedule to improve")
@@ -328,7 +322,7 @@ def improve_travel(
         before_infeasibility=before.infeasibility if before else None,
         after_infeasibility=best_report.infeasibility,
         feasible=best_report.feasible,
-        improved=before is None or _key(best_report) < _key(before),
+        improved=before is None or best_report.improvement_key() < before.improvement_key(),
         history=history,
         schedule=best_schedule,
         report=best_report,

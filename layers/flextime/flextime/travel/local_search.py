@@ -249,12 +249,6 @@ def travel_change(
     return sum(recount.values()) - sum(by_team[t] for t in touched)
 
 
-def _key(report: ValidationReport) -> tuple[int, int, int]:
-    """Hard infeasibility first, then the objective, then travel (which also counts when the
-    objective does not weigh it: the travel agent never trades soft penalties for miles)."""
-    return (report.infeasibility, report.objective, report.travel_total or 0)
-
-
 def _soft(instance: Instance, report: ValidationReport) -> int:
     """The objective without its travel term (the soft penalty, when the objective counts it)."""
     return report.objective - instance.objective.travel_weight * (report.travel_total or 0)
@@ -359,7 +353,7 @@ def local_search(
     report = report or validate(instance, schedule)
     games = list(schedule.games)
     dist = distance_lookup(instance) if report.travel_total is not None else None
-    cur_key, cur_soft = _key(report), _soft(instance, report)
+    cur_key, cur_soft = report.improvement_key(), _soft(instance, report)
     by_team = report.travel_by_team  # read only, like the reports it comes from
     best = LocalSearchResult(schedule=schedule, report=report)
     if temperature is not None:
@@ -381,7 +375,7 @@ def local_search(
         if back_to_best:
             since_best = 0
             games, by_team = list(best.schedule.games), best.report.travel_by_team
-            cur_key, cur_soft = _key(best.report), _soft(instance, best.report)
+            cur_key, cur_soft = best.report.improvement_key(), _soft(instance, best.report)
             if temps.heat_left and temps.kick_t0 is None and dist is not None:
                 temps.kick_t0 = start_temperature(instance, games, by_team, dist, random.Random(seed))
         kind = mix.choose(rng)
@@ -405,7 +399,7 @@ def local_search(
         cand_schedule = Schedule(instance=schedule.instance, games=cand)
         cand_report = validate(instance, cand_schedule)
         best.validated += 1
-        k = _key(cand_report)
+        k = cand_report.improvement_key()
         if uphill:
             take = cand_report.infeasibility == 0 and _soft(instance, cand_report) <= cur_soft
         else:
@@ -416,7 +410,7 @@ def local_search(
             by_team = cand_report.travel_by_team
             best.accepted += 1
             best.uphill += uphill
-            if k < _key(best.report):
+            if k < best.report.improvement_key():
                 since_best = 0
                 t = time.perf_counter() - start
                 best.schedule, best.report, best.time_to_best_s = cand_schedule, cand_report, round(t, 3)

@@ -44,3 +44,9 @@ class ValidationReport(BaseModel):
     @property
     def soft_violations(self) -> list[Violation]:
         return [v for v in self.violations if not v.hard]
+
+    def improvement_key(self) -> tuple[int, int, int]:
+        """How the travel improvers rank schedules: hard infeasibility first, then the objective,
+        then travel (which counts even when the objective does not weigh it, so they never trade
+        soft penalty for miles)."""
+        return (self.infeasibility, self.objective, self.travel_total or 0)
