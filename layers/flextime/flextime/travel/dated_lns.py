@@ -166,12 +166,13 @@ def dated_lns(
     while (left := time_limit_s - (time.perf_counter() - start)) - setup >= MIN_STEP_S:
         free = set(rng.sample(instance.team_ids, k))
         t0 = time.perf_counter()
+        solve_s = min(step_s, left - setup)
         step = lns_step(
             instance,
             lex,
             result.schedule,
             free,
-            time_limit_s=min(step_s, left - setup),
+            time_limit_s=solve_s,
             seed=rng.randrange(1 << 30),
             workers=workers,
         )
@@ -195,6 +196,7 @@ def dated_lns(
                 result.history.append((round(t, 3), check.travel_total or 0))
                 if on_progress is not None:
                     on_progress(t, check.travel_total or 0)
-        setup = max(0.0, time.perf_counter() - t0 - step_s)
+        # the set-up (model, hint, validation) of the next step is taken to be this one's
+        setup = max(0.0, time.perf_counter() - t0 - (step.seconds if step is not None else solve_s))
     result.next_free_teams = k
     return result
