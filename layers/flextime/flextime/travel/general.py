@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from flextime.domain.model import Instance, Schedule
-from flextime.travel.dated_lns import FREE_TEAMS, dated_lns
+from flextime.travel.dated_lns import FREE_TEAMS, DatedLnsResult, dated_lns
 from flextime.travel.local_search import LocalSearchResult, local_search
 from flextime.validate import ValidationReport, validate
 
@@ -93,6 +93,7 @@ def improve_general(
                 "travel LNS failed on %s (%s: %s); local search only", instance.name, type(exc).__name__, exc
             )
             total.lns_failed = True
+            left = time_limit_s - (time.perf_counter() - start)  # the failed burst took some
             rest = local_search(
                 instance, total.schedule, total.report, time_limit_s=max(0.1, left), seed=seed + round_ + 1
             )
@@ -100,10 +101,7 @@ def improve_general(
             break
         total.lns_steps += burst.steps
         total.lns_kept += burst.kept
-        if burst.report.improvement_key() < total.report.improvement_key():
-            total.schedule, total.report = burst.schedule, burst.report
-            total.time_to_best_s = round(t - start + (burst.time_to_best_s or 0.0), 3)
-            total.history += [(round(t - start + s, 3), miles) for s, miles in burst.history]
+        _take_if_better(total, burst, t - start)
         round_ += 1
     return total
 
@@ -118,7 +116,13 @@ def _merge(total: LocalSearchResult, climb: LocalSearchResult, at: float) -> Non
     for kind, (drawn, improved) in climb.moves.items():
         d0, i0 = total.moves.get(kind, (0, 0))
         total.moves[kind] = (d0 + drawn, i0 + improved)
-    if climb.report.improvement_key() < total.report.improvement_key():
-        total.schedule, total.report = climb.schedule, climb.report
-        total.time_to_best_s = round(at + (climb.time_to_best_s or 0.0), 3)
-        total.history += [(round(at + s, 3), miles) for s, miles in climb.history]
+    _take_if_better(total, climb, at)
+
+
+def _take_if_better(total: LocalSearchResult, part: LocalSearchResult | DatedLnsResult, at: float) -> None:
+    """Take ``part``'s best schedule (a climb's or a burst's, started ``at`` seconds into the
+    search) if the validator ranks it better, with its history shifted to the search's clock."""
+    if part.report.improvement_key() < total.report.improvement_key():
+        total.schedule, total.report = part.schedule, part.report
+        total.time_to_best_s = round(at + (part.time_to_best_s or 0.0), 3)
+        total.history += [(round(at + s, 3), miles) for s, miles in part.history]
