@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from ortools.sat.python import cp_model
 
 from flextime.domain import Game, InstanceError, Schedule, TeamUnavailable
 from flextime.engine import SolverParams, build_model, solve
 from flextime.engine.explain import explain_infeasibility
+from flextime.engine.extract import extract_schedule
 from flextime.engine.locks import Lock, lock_constraints, locks_from_schedule, with_locks
+from flextime.travel.improve import naive_schedule
 from flextime.validate import validate
 from tests.conftest import tiny_partial, tiny_round_robin
+from tests.unit.test_travel_improve import bye_instance, venue_instance
 
 PARAMS = SolverParams(time_limit_s=5, workers=2)
 
@@ -89,3 +93,28 @@ def test_two_contradictory_locks_are_explained(presolve):
     # Then
     assert e.core_ids == {"lock:T0-T1@1", "lock:T2-T0@1"}
     assert e.minimal
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_travel_term_of_a_locked_model_is_exact_and_smaller(compact):
+    # Given a real-place double round robin (compact, or with byes) and the games of four of its
+    # six teams locked where a first schedule has them
+    instance = venue_instance(constraints=[]) if compact else bye_instance()
+    start = naive_schedule(instance, 3)
+    free = {"A", "B"}
+    kept = [g for g in start.games if not {g.home, g.away} & free]
+    # When the locked model is built and solved
+    built = build_model(instance, locks=kept)
+    whole = build_model(instance)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    status = solver.solve(built.model)
+    # Then its travel term is the validator's miles, and the fixed games have no location variables
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    schedule = extract_schedule(built, solver)
+    report = validate(instance, schedule)
+    assert report.feasible and solver.value(built.travel) == report.travel_total
+    assert {(g.home, g.away, g.slot) for g in kept} <= {(g.home, g.away, g.slot) for g in schedule.games}
+    assert len(built.fixed) == len(kept)
+    assert len(built.model.proto.variables) < len(whole.model.proto.variables) / 2

@@ -10,6 +10,12 @@ transition, so the travel term is exact in every solution, and its LP relaxation
 
 In non-compact play the location during a bye is the location of the team's previous game (the
 team waits there), which is exactly the "byes do not interrupt" travel rule.
+
+In a slot where a team plays a fixed game (a lock: ``BuiltModel.fixed``) its location is a
+constant, and a transition into or out of it is the other slot's one-hot location times the miles,
+with no flow variables. A schedule with most games locked (the travel agent's CP-SAT LNS) then
+gets a travel model only where games can still move: 121,778 -> 48,308 variables on Big 12 men's
+basketball with two teams free.
 """
 
 from __future__ import annotations
@@ -55,6 +61,14 @@ def add_travel(built: BuiltModel) -> Expr | None:
         own += [dist[i][t] * lit for i, lit in locs[-1].items() if i != t and dist[i][t]]
         for s in range(n_slots - 1):
             here, there = locs[s], locs[s + 1]
+            if _known(there):  # a fixed game next: miles from wherever the team is now
+                (j,) = there
+                own += [dist[i][j] * lit for i, lit in here.items() if i != j and dist[i][j]]
+                continue
+            if _known(here):  # after a fixed game: miles to wherever the team goes
+                (i,) = here
+                own += [dist[i][j] * lit for j, lit in there.items() if i != j and dist[i][j]]
+                continue
             z = {}
             for i in here:
                 for j in there:
@@ -152,14 +166,27 @@ def _team_bound(dist: list[list[int]], t: int, max_trip: int) -> int:
     return int(best_cost[full])
 
 
+def _known(locs: dict[int, Lit]) -> bool:
+    """Whether a slot's location is a constant (the team plays a fixed game there)."""
+    return len(locs) == 1 and isinstance(next(iter(locs.values())), int)
+
+
 def _locations(built: BuiltModel, t: int) -> list[dict[int, Lit]]:
-    """Per slot: location index -> literal (only locations that can occur)."""
+    """Per slot: location index -> literal (only locations that can occur). In a slot where ``t``
+    plays a fixed game (:attr:`BuiltModel.fixed`) the location is that game's venue, a constant:
+    a locked schedule's travel model then has variables only where games can still move."""
     n, n_slots = built.n, built.n_slots
     m = built.model
+    pinned = {(w, s): h for h, a, s in built.fixed for w in (h, a)}
     out: list[dict[int, Lit]] = []
     prev: dict[int, Lit] = {}
     for s in range(n_slots):
         cur: dict[int, Lit] = {}
+        if (t, s) in pinned:
+            cur = {pinned[t, s]: 1}
+            out.append(cur)
+            prev = cur
+            continue
         for i in range(n):
             if i == t:
                 continue

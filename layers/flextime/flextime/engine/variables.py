@@ -68,6 +68,9 @@ class BuiltModel:
     travel: Expr | None = None
     objective: Expr = 0
     notes: list[str] = field(default_factory=list)
+    # game variables a hard rule fixed to 1 (hard FixedGame with a slot, e.g. locks): the travel
+    # model knows where both teams are in that slot
+    fixed: set[tuple[int, int, int]] = field(default_factory=set)
     _home: list[list[list[cp_model.IntVar]]] = field(default_factory=list, repr=False)
     _away: list[list[list[cp_model.IntVar]]] = field(default_factory=list, repr=False)
     _cache: dict[tuple, object] = field(default_factory=dict, repr=False)

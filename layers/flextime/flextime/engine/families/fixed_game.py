@@ -51,5 +51,6 @@ def add_fixed_game(built: BuiltModel, c: FixedGame) -> list[Penalty]:
             built.infeasible(f"{c.id}: {c.home} vs {c.away} in slot {s} is excluded by other hard rules")
         else:
             built.model.add(v == 1)
+            built.fixed.add((h, a, s))
         return []
     return [penalty(built, c, 1 if v is None else 1 - v)]
