@@ -77,7 +77,8 @@ FUNCTION_SPECS: dict[str, FunctionSpec] = {
     # CP-SAT scales with vCPUs and Lambda gives ~1 vCPU per 1769 MB: 4 GB buys 2+ workers.
     "solve": FunctionSpec(4096, 900, description="CP-SAT solve for small instances"),
     "collect_solution": FunctionSpec(1024, 60, description="Read the Fargate solver's result"),
-    "optimize_travel": FunctionSpec(2048, 300, description="Travel agent: post-solve improvement"),
+    # 3,584 MB = 2 vCPUs: the travel improver's CP-SAT LNS finds its gains on its second worker
+    "optimize_travel": FunctionSpec(3584, 300, description="Travel agent: post-solve improvement"),
     "check_venues": FunctionSpec(1024, 300, description="Venue agent: shared arenas"),
     "persist_schedule": FunctionSpec(1024, 120, description="Director: one transaction per version"),
     "mark_failed": FunctionSpec(512, 60, description="Director: job FAILED with cause"),

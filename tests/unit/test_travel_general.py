@@ -7,9 +7,16 @@ import itertools
 
 from flextime.domain import CA1
 from flextime.domain.model import Schedule
-from flextime.travel import local_search as search_module
 from flextime.travel.dated_lns import SOFT_SCALE, dated_lns, lexicographic, lns_step
-from flextime.travel.general import improve_general
+from flextime.travel.general import (
+    EXPLORE_AFTER,
+    LNS_MIN_BUDGET_S,
+    LNS_PHASE_S,
+    LS_PHASE_S,
+    _next_search,
+    _score,
+    improve_general,
+)
 from flextime.travel.improve import improve_travel, naive_schedule
 from flextime.validate import validate
 from tests.unit.test_travel_improve import bye_instance
@@ -63,25 +70,50 @@ def test_dated_lns_never_returns_worse_and_its_report_is_the_validators():
     assert len(miles) == result.kept + 1 and all(b < a for a, b in itertools.pairwise(miles))
 
 
-def test_improve_general_kicks_stalls_with_cp_sat(monkeypatch):
-    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
+def test_improve_general_alternates_local_search_and_cp_sat():
     instance = bye_instance()
     start = naive_schedule(instance, 6)
     before = validate(instance, start)
     result = improve_general(instance, start, before, time_limit_s=10.0, seed=6, lns=True)
+    # the local search first, CP-SAT when it slows down, then the time goes by their gains
+    assert result.phases[0] == "ls" and "lns" in result.phases and len(result.phases) >= 3
     assert result.lns_steps > 0 and result.iterations > 200
     assert result.report.feasible and result.report.travel_total <= before.travel_total
     assert validate(instance, result.schedule).model_dump() == result.report.model_dump()
     alone = improve_general(instance, start, before, time_limit_s=1.0, seed=6)  # under LNS_MIN_BUDGET_S
-    assert alone.lns_steps == 0
+    assert alone.lns_steps == 0 and alone.phases == []
 
 
-def test_improve_travel_names_the_lns_when_it_ran(monkeypatch):
-    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
-    monkeypatch.setattr("flextime.travel.general.LNS_MIN_BUDGET_S", 5.0)
+def test_the_next_phase_goes_to_the_search_that_gains_more():
+    fresh = {"ls": 0.0, "lns": 0.0}
+    assert _next_search({"ls": None, "lns": None}, fresh, 30.0) == "ls"
+    # CP-SAT is tried once the local search slows down, or has had its time
+    assert _next_search({"ls": 5.0, "lns": None}, fresh, 30.0) == "ls"
+    assert _next_search({"ls": 5.0, "lns": None}, fresh, 30.0, ls_slowed=True) == "lns"
+    lns_idle = {"ls": 0.0, "lns": EXPLORE_AFTER * LNS_PHASE_S}
+    assert _next_search({"ls": 5.0, "lns": None}, lns_idle, 30.0) == "lns"
+    assert _next_search({"ls": 5.0, "lns": 9.0}, fresh, 30.0) == "lns"
+    assert _next_search({"ls": 9.0, "lns": 5.0}, fresh, 30.0) == "ls"
+    # no CP-SAT step fits in the time left
+    assert _next_search({"ls": 0.0, "lns": 9.0}, fresh, LNS_PHASE_S - 0.1) == "ls"
+    # a search left out long enough is tried again, whatever its last rate
+    ls_idle = {"ls": EXPLORE_AFTER * LS_PHASE_S, "lns": 0.0}
+    assert _next_search({"ls": 9.0, "lns": 0.0}, lns_idle, 30.0) == "lns"
+    assert _next_search({"ls": 0.0, "lns": 9.0}, ls_idle, 30.0) == "ls"
+
+
+def test_score_orders_like_the_improvers_key():
+    instance = bye_instance()
+    a, b = validate(instance, naive_schedule(instance, 1)), validate(instance, naive_schedule(instance, 2))
+    assert (_score(a) < _score(b)) == (a.improvement_key() < b.improvement_key())
+    softer = a.model_copy(update={"objective": a.objective + 1, "travel_total": 0})
+    assert _score(softer) > _score(a)  # one unit of soft penalty outweighs every mile
+
+
+def test_improve_travel_names_the_lns_when_it_ran():
     instance = bye_instance()
     start = naive_schedule(instance, 7)
-    result = improve_travel(instance, start, time_limit_s=8.0, seed=7)
+    result = improve_travel(instance, start, time_limit_s=LNS_MIN_BUDGET_S, seed=7)
     assert result.method == "local_search+lns"
     assert result.after_objective <= result.before_objective and result.feasible
 
@@ -91,12 +123,12 @@ def test_a_failing_lns_leaves_the_time_to_the_local_search(monkeypatch, caplog):
     def refuse(*args, **kwargs):
         raise ValueError("the engine cannot model this")
 
-    monkeypatch.setattr(search_module, "STALL_DRAWS", 200)
+    monkeypatch.setattr("flextime.travel.general.LS_PHASE_S", 0.5)
     monkeypatch.setattr("flextime.travel.general.dated_lns", refuse)
     instance = bye_instance()
     start = naive_schedule(instance, 8)
     before = validate(instance, start)
-    result = improve_general(instance, start, before, time_limit_s=3.0, seed=8, lns=True)
+    result = improve_general(instance, start, before, time_limit_s=8.0, seed=8, lns=True)
     assert result.lns_failed and result.lns_steps == 0
     assert "travel LNS failed" in caplog.text
     assert result.report.feasible and result.report.travel_total < before.travel_total

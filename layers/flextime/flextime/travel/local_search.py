@@ -217,6 +217,7 @@ class LocalSearchResult:
     lns_steps: int = 0  # CP-SAT LNS steps between climbs (flextime.travel.general)
     lns_kept: int = 0  # ... of which the validator ranked the result better
     lns_failed: bool = False  # the LNS raised; the rest of the time went to the local search
+    phases: list[str] = field(default_factory=list)  # improve_general's phases in order: "ls" / "lns"
     time_to_best_s: float | None = None
     history: list[tuple[float, int]] = field(default_factory=list)
     moves: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (drawn, improved)
@@ -322,6 +323,7 @@ def local_search(
     reheat: bool = True,
     kinds: tuple[str, ...] = MOVE_KINDS,
     stop_on_stall: bool = False,
+    stall_draws: int | None = None,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
@@ -347,7 +349,8 @@ def local_search(
     it, then climbs again (a kick out of the local optimum; the best schedule is kept).
     ``kinds``: the move kinds drawn (:data:`MOVE_KINDS`, by :class:`MoveMix`).
     ``stop_on_stall``: return at the first stall instead (``stalled`` is then True; the caller
-    kicks the schedule its own way, see :mod:`flextime.travel.general`)."""
+    kicks the schedule its own way, see :mod:`flextime.travel.general`), after ``stall_draws``
+    moves without a new best (default :data:`STALL_DRAWS`)."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -362,11 +365,12 @@ def local_search(
         t0 = start_temperature(instance, games, by_team, dist, random.Random(seed)) if dist else 0.0
     temps = _Temperatures(t0, time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0, reheat and dist is not None)
     it = since_best = 0
+    stall = STALL_DRAWS if stall_draws is None else max(1, stall_draws)
     mix = MoveMix(kinds)
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
-        best.stalled = stop_on_stall and since_best > STALL_DRAWS and not temps.heat_left
+        best.stalled = stop_on_stall and since_best > stall and not temps.heat_left
         if best.stalled:
             break
         it += 1
