@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from flextime.domain.model import Instance, Schedule
 from flextime.travel.dated_lns import FIRST_SETUP_S, FREE_TEAMS, SOFT_SCALE, STEP_S, DatedLnsResult, dated_lns
-from flextime.travel.local_search import LocalSearchResult, local_search
+from flextime.travel.local_search import LocalSearchResult, MoveMix, local_search
 from flextime.validate import ValidationReport, validate
 
 __all__ = ["EXPLORE_AFTER", "LNS_MIN_BUDGET_S", "LNS_PHASE_S", "LS_PHASE_S", "improve_general"]
@@ -105,6 +105,7 @@ def improve_general(
     idle = {"ls": 0.0, "lns": 0.0}
     phase, free_teams = 0, FREE_TEAMS
     ls_last = ls_peak = 0.0  # the local search's last and best phase rates
+    mix = MoveMix()  # what the move kinds earned carries over from phase to phase
     while (left := time_limit_s - (time.perf_counter() - start)) > 0.5:
         name = _next_search(rates, idle, left, ls_slowed=ls_last < SLOWED * ls_peak)
         t = time.perf_counter()
@@ -119,6 +120,7 @@ def improve_general(
                 reheat=False,
                 stop_on_stall=True,
                 stall_draws=PHASE_STALL_DRAWS,
+                mix=mix,
                 on_progress=offset(t),
             )
             _merge(total, climb, t - start)
@@ -140,7 +142,12 @@ def improve_general(
                 total.lns_failed = True
                 left = time_limit_s - (time.perf_counter() - start)  # the failed step took some
                 rest = local_search(
-                    instance, total.schedule, total.report, time_limit_s=max(0.1, left), seed=seed + phase + 1
+                    instance,
+                    total.schedule,
+                    total.report,
+                    time_limit_s=max(0.1, left),
+                    seed=seed + phase + 1,
+                    mix=mix,
                 )
                 _merge(total, rest, t - start)
                 break
@@ -158,19 +165,18 @@ def improve_general(
         idle["lns" if name == "ls" else "ls"] += took
         total.phases.append(name)
         phase += 1
+    total.moves = {k: (mix.tried[k], mix.improved[k]) for k in mix.kinds if mix.tried[k]}
     return total
 
 
 def _merge(total: LocalSearchResult, climb: LocalSearchResult, at: float) -> None:
-    """Add one climb's counters to ``total`` and take its best schedule if better."""
+    """Add one climb's counters to ``total`` and take its best schedule if better (the move
+    kinds' counts are the shared mix's, set at the end)."""
     total.iterations += climb.iterations
     total.validated += climb.validated
     total.skipped += climb.skipped
     total.accepted += climb.accepted
     total.uphill += climb.uphill
-    for kind, (drawn, improved) in climb.moves.items():
-        d0, i0 = total.moves.get(kind, (0, 0))
-        total.moves[kind] = (d0 + drawn, i0 + improved)
     _take_if_better(total, climb, at)
 
 

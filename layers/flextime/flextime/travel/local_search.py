@@ -324,6 +324,7 @@ def local_search(
     kinds: tuple[str, ...] = MOVE_KINDS,
     stop_on_stall: bool = False,
     stall_draws: int | None = None,
+    mix: MoveMix | None = None,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
@@ -350,7 +351,9 @@ def local_search(
     ``kinds``: the move kinds drawn (:data:`MOVE_KINDS`, by :class:`MoveMix`).
     ``stop_on_stall``: return at the first stall instead (``stalled`` is then True; the caller
     kicks the schedule its own way, see :mod:`flextime.travel.general`), after ``stall_draws``
-    moves without a new best (default :data:`STALL_DRAWS`)."""
+    moves without a new best (default :data:`STALL_DRAWS`).
+    ``mix``: a :class:`MoveMix` to go on with (a search in phases keeps what it learnt; ``kinds``
+    is then ignored, and the result's ``moves`` are the mix's totals)."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -366,7 +369,7 @@ def local_search(
     temps = _Temperatures(t0, time_limit_s * ANNEAL_SHARE if t0 > 0 else 0.0, reheat and dist is not None)
     it = since_best = 0
     stall = STALL_DRAWS if stall_draws is None else max(1, stall_draws)
-    mix = MoveMix(kinds)
+    mix = mix if mix is not None else MoveMix(kinds)
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
