@@ -110,7 +110,8 @@ for step in range(args.steps):
         report.travel_total or 0,
     )
     print(
-        f"{step}: {sorted(free)} prep {t1 - t0:.1f} s, solve {t2 - t1:.1f} s: travel {check.travel_total:,}, "
+        f"{step}: {sorted(free)} {len(built.model.proto.variables):,} variables, prep {t1 - t0:.1f} s,"
+        f" solve {t2 - t1:.1f} s: travel {check.travel_total:,}, "
         f"soft {check.soft_penalty}, feasible {check.feasible}{', kept' if better else ''}",
         flush=True,
     )
