@@ -95,13 +95,17 @@ def test_two_contradictory_locks_are_explained(presolve):
     assert e.minimal
 
 
-@pytest.mark.parametrize("compact", [True, False])
-def test_travel_term_of_a_locked_model_is_exact_and_smaller(compact):
-    # Given a real-place double round robin (compact, or with byes) and the games of four of its
-    # six teams locked where a first schedule has them
-    instance = venue_instance(constraints=[]) if compact else bye_instance()
+@pytest.mark.parametrize("season", ["compact", "byes at the end", "byes between games"])
+@pytest.mark.parametrize("free", [{"A", "B"}, set()])
+def test_travel_term_of_a_locked_model_is_exact_and_smaller(season, free):
+    # Given a real-place double round robin (compact, or over 14 slots with byes after its ten
+    # rounds or between them) and the games of every team but the free ones locked where a
+    # first schedule has them
+    instance = venue_instance(constraints=[]) if season == "compact" else bye_instance()
     start = naive_schedule(instance, 3)
-    free = {"A", "B"}
+    if season == "byes between games":  # rounds 0-9 in slots 0, 1, 3, 4, 6, 7, 9, 10, 12, 13
+        start = Schedule(games=[g.model_copy(update={"slot": g.slot + g.slot // 2}) for g in start.games])
+        assert validate(instance, start).feasible
     kept = [g for g in start.games if not {g.home, g.away} & free]
     # When the locked model is built and solved
     built = build_model(instance, locks=kept)

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 
 from flextime.domain.model import Instance, Schedule
-from flextime.travel.dated_lns import FIRST_SETUP_S, FREE_TEAMS, SOFT_SCALE, STEP_S, DatedLnsResult, dated_lns
+from flextime.travel.dated_lns import FIRST_SETUP_S, FREE_TEAMS, STEP_S, DatedLnsResult, dated_lns
 from flextime.travel.local_search import LocalSearchResult, MoveMix, local_search
 from flextime.validate import ValidationReport, validate
 
@@ -43,13 +43,14 @@ PHASE_STALL_DRAWS = 1_500  # a local search phase ends early after this many mov
 EXPLORE_AFTER = 4  # a search not run for this many of its own phase lengths is tried again
 SLOWED = 0.25  # CP-SAT is first tried when a local search phase gains under this x its best rate
 LNS_WORKERS = 2  # CP-SAT's LNS runs on its second worker: one worker rarely improves a step
+_LEVEL = 10**12  # a unit of one level of _score outweighs any amount of the next (miles, penalties)
 
 
 def _score(report: ValidationReport) -> int:
     """One number that orders like :meth:`ValidationReport.improvement_key` for the gains a phase
     makes (hard violations, then soft penalty, then miles), so gains per second compare."""
     infeasibility, objective, miles = report.improvement_key()
-    return (infeasibility * SOFT_SCALE + objective) * SOFT_SCALE + miles
+    return (infeasibility * _LEVEL + objective) * _LEVEL + miles
 
 
 def _next_search(
