@@ -115,6 +115,16 @@ def build(  # noqa: C901 - one block per rule
     return m, x, ys, travel
 
 
+def _schedule(solver: cp_model.CpSolver, x: dict, n: int) -> np.ndarray:
+    """The solved x as the kernel's schedule (S[t, r] = +-(opponent + 1), + = home)."""
+    out = np.zeros((n, 2 * (n - 1)), dtype=np.int64)
+    for (i, j, r), v in x.items():
+        if solver.value(v):
+            out[i, r] = -(j + 1)
+            out[j, r] = i + 1
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -128,7 +138,6 @@ def main() -> None:
     a = ap.parse_args()
     _, D, S = load(a.name, a.solution)
     n = D.shape[0]
-    R = 2 * (n - 1)
     t0 = time.perf_counter()
     m, x, _, travel = build(D, z=a.z, hint=S)
     if a.bound is not None:
@@ -162,11 +171,7 @@ def main() -> None:
     status = solver.solve(m, Cb())
     print(solver.status_name(status), solver.objective_value, solver.best_objective_bound)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        out = np.zeros((n, R), dtype=np.int64)
-        for (i, j, r), v in x.items():
-            if solver.value(v):
-                out[i, r] = -(j + 1)
-                out[j, r] = i + 1
+        out = _schedule(solver, x, n)
         print("kernel recount (distance, violations):", ttsa.schedule_cost(out, D, 3, 1))
 
 
@@ -189,7 +194,6 @@ def trip_lns(
 
     rng = random.Random(seed)
     n = D.shape[0]
-    R = 2 * (n - 1)
     best = int(ttsa.schedule_cost(S, D, 3, 1)[0])
     t0 = time.perf_counter()
     step = 0
@@ -215,11 +219,7 @@ def trip_lns(
         st = solver.solve(m)
         msg = solver.status_name(st)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            out = np.zeros((n, R), dtype=np.int64)
-            for (i, j, r), v in x.items():
-                if solver.value(v):
-                    out[i, r] = -(j + 1)
-                    out[j, r] = i + 1
+            out = _schedule(solver, x, n)
             d, v = ttsa.schedule_cost(out, D, 3, 1)
             assert v == 0, v
             if d < best:
