@@ -34,7 +34,7 @@ Workers = Annotated[
         min=1,
         max=64,
         help="Annealer threads on TTP-shaped instances (they share the best); CP-SAT workers of the "
-        "LNS on other seasons (from a 20 s time limit).",
+        "LNS on other seasons (at least 2; from an 8 s time limit).",
     ),
 ]
 Search = Annotated[
