@@ -1,4 +1,5 @@
-"""What the experiment scripts share: a RobinX TTP instance, its distance matrix and a schedule."""
+"""What the experiment scripts share: a RobinX TTP instance, its distance matrix and a schedule;
+CP-SAT parameters from the command line."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def load(name: str, solution: str | Path | None = None) -> tuple[Instance, np.nd
     if S is None:
         raise SystemExit(f"{solution}: not a double round robin of {name}")
     return inst, D, S
+
+
+def set_params(parameters: object, items: list[str]) -> None:
+    """Set CP-SAT parameters from ``NAME=VALUE`` strings (``--param``), typed like the current value
+    (ortools 9.15's parameter object has no protobuf descriptor)."""
+    for item in items:
+        name, value = item.split("=", 1)
+        kind = type(getattr(parameters, name))
+        setattr(parameters, name, value.lower() == "true" if kind is bool else kind(value))

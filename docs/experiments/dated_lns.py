@@ -26,6 +26,7 @@ import argparse
 import random
 import time
 
+from _ttp import set_params
 from ortools.sat.python import cp_model
 
 from flextime.domain.model import Schedule
@@ -93,10 +94,7 @@ for step in range(args.steps):
     solver.parameters.max_time_in_seconds = args.step_s
     solver.parameters.num_workers = 2
     solver.parameters.cp_model_presolve = not args.no_presolve
-    for item in args.param:
-        name, value = item.split("=", 1)
-        field = type(getattr(solver.parameters, name))
-        setattr(solver.parameters, name, value.lower() == "true" if field is bool else field(value))
+    set_params(solver.parameters, args.param)
     status = solver.solve(built.model)
     t2 = time.perf_counter()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

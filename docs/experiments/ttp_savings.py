@@ -17,7 +17,7 @@ import argparse
 import time
 
 import numpy as np
-from _ttp import load
+from _ttp import load, set_params
 from ortools.sat.python import cp_model
 
 from flextime.travel import ttsa
@@ -147,14 +147,7 @@ def main() -> None:
     solver.parameters.max_time_in_seconds = a.seconds
     solver.parameters.num_workers = a.workers
     solver.parameters.log_search_progress = a.log
-    for p in a.param:
-        k, v = p.split("=", 1)
-        f = solver.parameters.DESCRIPTOR.fields_by_name[k]
-        setattr(
-            solver.parameters,
-            k,
-            type(getattr(solver.parameters, k))(v) if f.type != f.TYPE_BOOL else v == "true",
-        )
+    set_params(solver.parameters, a.param)
 
     class Cb(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
