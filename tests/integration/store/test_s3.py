@@ -84,3 +84,18 @@ def test_presigned_download_url(s3_store):
 def test_local_store_refuses_keys_outside_its_folder(local_store):
     with pytest.raises(ValueError):
         local_store.put_bytes("../outside.txt", b"x")
+
+
+def test_parallel_writes_of_one_key_all_land(local_store):
+    # Given many writers of the same key at once (two requests with one idempotency key do this)
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = artifact_key(TENANT, SEASON, JOB, "inputs", "instance.json")
+    payloads = [f'{{"writer": {i}}}'.encode() for i in range(16)]
+    # When they all write
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda data: local_store.put_bytes(key, data), payloads * 4))
+    # Then none fails, one whole payload is stored, and no temporary file is listed or left behind
+    assert local_store.get_bytes(key) in payloads
+    assert local_store.list_keys(f"{TENANT}/") == [key]
+    assert [p.name for p in local_store._path(key).parent.iterdir()] == ["instance.json"]

@@ -118,6 +118,9 @@ class S3ArtifactStore:
         return str(self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
 
 
+_TMP_PREFIX = ".writing-"
+
+
 class LocalArtifactStore:
     """The same keys as files under ``root`` (CLI, demo, tests without AWS)."""
 
@@ -133,9 +136,14 @@ class LocalArtifactStore:
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # One temporary file per write (a fixed name let two writers of one key, such as two
+        # parallel requests with one idempotency key, rename each other's file away).
+        tmp = path.with_name(f"{_TMP_PREFIX}{path.name}.{uuid.uuid4().hex}")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -150,7 +158,11 @@ class LocalArtifactStore:
         root = self.root.resolve()
         if not root.exists():
             return []
-        keys = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        keys = (
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and not p.name.startswith(_TMP_PREFIX)
+        )
         return sorted(k for k in keys if k.startswith(prefix))
 
     def download_url(self, key: str, expires_in: int = 900, filename: str | None = None) -> str:
