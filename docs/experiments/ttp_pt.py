@@ -21,6 +21,7 @@ import numpy as np
 from _ttp import load
 
 from flextime.travel import ttsa
+from flextime.travel.beam import beam_ttp
 from flextime.travel.ttp_search import DEFAULT_MOVE_WEIGHTS, initial_temperature, kernel_weights, warm_up
 
 
@@ -36,6 +37,12 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--report-s", type=float, default=30)
+    ap.add_argument(
+        "--beam",
+        type=float,
+        default=0,
+        help="seconds of beam_ttp first; its best schedules seed the replicas",
+    )
     args = ap.parse_args()
 
     _inst, D, _ = load(args.instance)
@@ -43,7 +50,13 @@ def main() -> None:
     ttsa.seed_rng(args.seed)
     K = args.replicas
     S = [ttsa.random_schedule(n) for _ in range(K)]
-    unit = initial_temperature(S[0], D, max_streak, True, args.seed)
+    unit = initial_temperature(S[0], D, max_streak, True, args.seed)  # from a random schedule
+    start = time.perf_counter()
+    if args.beam > 0:
+        run = beam_ttp(D, time_limit_s=args.beam, seed=args.seed, workers=args.threads, keep=K)
+        assert run is not None and run.schedules
+        S = [np.array(run.schedules[k % len(run.schedules)][0], dtype=np.int64) for k in range(K)]
+        print("beam:", [d for _, d in run.schedules], flush=True)
     w0, cdf = kernel_weights(D, DEFAULT_MOVE_WEIGHTS, args.weight)
     warm_up(D, S[0], max_streak, True, cdf, w0)
     temps = [unit * args.hot * (args.cold / args.hot) ** (k / max(1, K - 1)) for k in range(K)]
@@ -57,6 +70,8 @@ def main() -> None:
     tried = [0] * (K - 1)
     swapped = [0] * (K - 1)
     best_d, best, found_at = math.inf, None, None
+    if args.beam > 0:  # the beam's best is the one to beat
+        best_d, best, found_at = float(run.schedules[0][1]), S[0].copy(), time.perf_counter() - start
     moves = 0
 
     def run(k: int) -> None:
@@ -66,7 +81,6 @@ def main() -> None:
     def reseed(_: int) -> None:
         ttsa.seed_rng(next(seeds))
 
-    start = time.perf_counter()
     last_report = 0.0
     sweep = 0
     with ThreadPoolExecutor(args.threads) as pool:
