@@ -34,6 +34,7 @@ from flextime.engine.build import add_hint
 from flextime.engine.extract import extract_schedule
 from flextime.engine.locks import Lock, build_locked_model
 from flextime.formats.inputs import load_instance, load_schedule
+from flextime.travel.dated_lns import _complete_hint
 from flextime.validate import validate
 
 SOFT_SCALE = 10**6
@@ -76,19 +77,7 @@ for step in range(args.steps):
     built = build_locked_model(lex, locks)
     add_hint(built, current)
     if args.complete_hint:
-        clone = built.model.clone()
-        index = built.instance.team_index
-        chosen = {(index[g.home], index[g.away], g.slot) for g in current.games}
-        for key, var in built.x.items():
-            clone.add(clone.get_bool_var_from_proto_index(var.index) == int(key in chosen))
-        fixed = cp_model.CpSolver()
-        fixed.parameters.max_time_in_seconds = 10
-        fixed.parameters.num_workers = 2
-        if fixed.solve(clone) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            built.model.clear_hints()
-            for i in range(len(built.model.proto.variables)):
-                var = built.model.get_int_var_from_proto_index(i)
-                built.model.add_hint(var, fixed.value(var))
+        _complete_hint(built, current, workers=2)  # the travel agent's own completion
     t1 = time.perf_counter()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = args.step_s

@@ -7,7 +7,10 @@ import itertools
 
 from flextime.domain import CA1
 from flextime.domain.model import Schedule
-from flextime.travel.dated_lns import SOFT_SCALE, dated_lns, lexicographic, lns_step
+from flextime.engine.build import add_hint
+from flextime.engine.extract import extract_schedule
+from flextime.engine.locks import build_locked_model
+from flextime.travel.dated_lns import SOFT_SCALE, _complete_hint, _kept, dated_lns, lexicographic, lns_step
 from flextime.travel.general import (
     EXPLORE_AFTER,
     LNS_MIN_BUDGET_S,
@@ -54,6 +57,29 @@ def test_a_step_rearranges_only_the_freed_teams_and_keeps_locks_and_neutral_site
     untouched = [g for g in games if not {g.home, g.away} & free]
     assert all(g in cand.games for g in untouched)
     assert validate(instance, cand).structural == []
+
+
+def test_the_completed_hint_is_the_schedule_with_every_variable_set():
+    # Given a step's locked model with two teams free, hinted with the current schedule
+    from ortools.sat.python import cp_model
+
+    instance = bye_instance()
+    start = naive_schedule(instance, 7)
+    lex = lexicographic(instance)
+    built = build_locked_model(lex, [g for g in start.games if _kept(instance, g, {"A", "B"})])
+    add_hint(built, start)
+    # When the hint is completed
+    assert _complete_hint(built, start, workers=1)
+    # Then every variable has one hinted value, and fixing them all is a solution: the schedule
+    hint = built.model.proto.solution_hint
+    assert sorted(hint.vars) == list(range(len(built.model.proto.variables)))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    key = lambda g: (g.home, g.away, g.slot)  # noqa: E731
+    assert sorted(map(key, extract_schedule(built, solver).games)) == sorted(map(key, start.games))
+    assert round(solver.objective_value) == validate(lex, start).objective  # soft x SOFT_SCALE + miles
 
 
 def test_dated_lns_never_returns_worse_and_its_report_is_the_validators():

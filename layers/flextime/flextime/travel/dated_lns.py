@@ -79,10 +79,12 @@ def _complete_hint(built: BuiltModel, schedule: Schedule, workers: int) -> bool:
     solver.parameters.num_workers = workers
     if solver.solve(clone) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
+    # the whole solution as the hint in two bulk copies: a hint per variable through the Python
+    # API took 0.65-0.85 s of a men's basketball step's 2.7 s set-up (39,550 variables)
     built.model.clear_hints()
-    for i in range(len(built.model.proto.variables)):
-        var = built.model.get_int_var_from_proto_index(i)
-        built.model.add_hint(var, solver.value(var))
+    hint = built.model.proto.solution_hint
+    hint.vars.extend(range(len(built.model.proto.variables)))
+    hint.values.extend(solver.response_proto.solution)
     return True
 
 
