@@ -36,6 +36,7 @@ from flextime.domain.model import Game, Instance, Schedule
 from flextime.travel.distances import distance_lookup
 from flextime.travel.trips import team_travel
 from flextime.validate import ValidationReport, validate
+from flextime.validate.delta import MoveScorer
 
 __all__ = [
     "MOVE_KINDS",
@@ -209,6 +210,7 @@ class LocalSearchResult:
     report: ValidationReport
     iterations: int = 0  # moves drawn
     validated: int = 0  # moves the validator scored
+    screened: int = 0  # moves dropped unvalidated because MoveScorer found them worse
     skipped: int = 0  # moves dropped unvalidated for adding miles (the others: no-ops, locked games)
     accepted: int = 0
     uphill: int = 0  # accepted moves that added miles (annealing)
@@ -248,6 +250,30 @@ def travel_change(
     touched = {t for a, b in pairs for t in (a.home, a.away, b.home, b.away)}
     recount = team_travel(instance, new, teams=touched, dist=dist)
     return sum(recount.values()) - sum(by_team[t] for t in touched)
+
+
+def _may_take(
+    scorer: MoveScorer,
+    instance: Instance,
+    games: list[Game],
+    cand: list[Game],
+    changed: list[tuple[Game, Game]],
+    cur_key: tuple[int, int, int],
+    delta: int,
+    uphill: bool,
+) -> bool:
+    """Whether :func:`local_search` could take ``cand`` (``delta``: its change in miles), by the
+    rules it takes moves by, from :class:`MoveScorer`'s exact change in hard infeasibility and
+    soft penalty; True when the scorer declines to say (the move is then validated)."""
+    change = scorer.change(games, cand, changed)
+    if change is None:
+        return True
+    soft = change.soft_penalty if instance.objective.soft_constraints else 0
+    if uphill:
+        return cur_key[0] + change.infeasibility == 0 and soft <= 0
+    weight = instance.objective.travel_weight
+    key = (cur_key[0] + change.infeasibility, cur_key[1] + soft + weight * delta, cur_key[2] + delta)
+    return key <= cur_key
 
 
 def _soft(instance: Instance, report: ValidationReport) -> int:
@@ -326,6 +352,7 @@ def local_search(
     stall_draws: int | None = None,
     mix: MoveMix | None = None,
     on_progress: Callable[[float, int], None] | None = None,
+    screen: bool = True,
 ) -> LocalSearchResult:
     """Simulated annealing on travel, then hill climbing; never returns anything worse than
     ``schedule``.
@@ -353,7 +380,11 @@ def local_search(
     kicks the schedule its own way, see :mod:`flextime.travel.general`), after ``stall_draws``
     moves without a new best (default :data:`STALL_DRAWS`).
     ``mix``: a :class:`MoveMix` to go on with (a search in phases keeps what it learnt; ``kinds``
-    is then ignored, and the result's ``moves`` are the mix's totals)."""
+    is then ignored, and the result's ``moves`` are the mix's totals).
+    ``screen`` (default on): before a validation, :class:`flextime.validate.delta.MoveScorer`
+    counts the move's change in hard infeasibility and soft penalty on the teams and slots it
+    touched (exactly as the validator would), and a move it shows would not be taken is dropped
+    unvalidated (``screened``); the moves that pass are validated, and the validator decides."""
     rng = random.Random(seed)
     start = time.perf_counter()
     report = report or validate(instance, schedule)
@@ -370,6 +401,7 @@ def local_search(
     it = since_best = 0
     stall = STALL_DRAWS if stall_draws is None else max(1, stall_draws)
     mix = mix if mix is not None else MoveMix(kinds)
+    scorer = MoveScorer(instance) if screen else None
     while (elapsed := time.perf_counter() - start) < time_limit_s and (
         max_iterations is None or it < max_iterations
     ):
@@ -395,14 +427,19 @@ def local_search(
             mix.record(kind, False)
             continue
         uphill = False
-        if dist is not None and cur_key[0] == 0:
-            delta = travel_change(instance, games, cand, by_team, dist, changed)
-            if delta > 0:
-                if temp <= 0 or rng.random() >= math.exp(-delta / temp):
-                    best.skipped += 1
-                    mix.record(kind, False)
-                    continue
-                uphill = True
+        delta = travel_change(instance, games, cand, by_team, dist, changed) if dist is not None else 0
+        if delta > 0 and cur_key[0] == 0:
+            if temp <= 0 or rng.random() >= math.exp(-delta / temp):
+                best.skipped += 1
+                mix.record(kind, False)
+                continue
+            uphill = True
+        if scorer is not None and not _may_take(
+            scorer, instance, games, cand, changed, cur_key, delta, uphill
+        ):
+            best.screened += 1
+            mix.record(kind, False)
+            continue
         cand_schedule = Schedule(instance=schedule.instance, games=cand)
         cand_report = validate(instance, cand_schedule)
         best.validated += 1

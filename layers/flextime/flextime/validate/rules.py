@@ -58,8 +58,8 @@ def _mode_ok(mode: str, home: bool) -> bool:
 
 
 def _teams(c: Any, season: Season) -> list[str]:
-    """A constraint's ``teams`` list, empty meaning all teams."""
-    return list(c.teams) or list(season.team_ids)
+    """A constraint's ``teams`` list, empty meaning all teams (within the season's focus)."""
+    return season.only_focus(c.teams or season.team_ids)
 
 
 # ---- ITC2021 families -------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def ca1(c: CA1, s: Season) -> Result:
     team = range excess over min..max, summed."""
     dev, details = 0, []
     slots = sorted(set(c.slots))
-    for t in c.teams:
+    for t in s.only_focus(c.teams):
         hit = [g.slot for slot in slots for g in s.at[t].get(slot, ()) if _mode_ok(c.mode, g.home == t)]
         d = range_dev(len(hit), c.min, c.max)
         if d:
@@ -89,7 +89,7 @@ def ca2(c: CA2, s: Season) -> Result:
     dev, details = 0, []
     slots = sorted(set(c.slots))
     t2 = set(c.teams2)
-    for i in c.teams1:
+    for i in s.only_focus(c.teams1):
         hit = [
             g
             for slot in slots
@@ -113,7 +113,7 @@ def ca3(c: CA3, s: Season) -> Result:
     windows of ``intp`` consecutive games of the team (byes skipped)."""
     dev, details = 0, []
     t2 = set(c.teams2)
-    for i in c.teams1:
+    for i in s.only_focus(c.teams1):
 
         def ok(g: Game, i: str = i) -> bool:
             return (g.away if g.home == i else g.home) in t2 and _mode_ok(c.mode1, g.home == i)
@@ -199,7 +199,7 @@ def br1(c: BR1, s: Season) -> Result:
     second slot, within ``slots``; deviation per team = max(0, #breaks - intp)."""
     dev, details = 0, []
     slots = set(c.slots)
-    for t in c.teams:
+    for t in s.only_focus(c.teams):
         hit = [slot for slot, kind in s.breaks(t) if slot in slots and c.mode2 in ("HA", kind)]
         d = max(0, len(hit) - c.intp)
         if d:
@@ -246,7 +246,7 @@ def se1(c: SE1, s: Season) -> Result:
     """Per pair of ``teams`` and consecutive meetings in slots s1 < s2: max(0, min - (s2 - s1 - 1))
     (slots strictly between), summed."""
     dev, details = 0, []
-    for i, j in combinations(c.teams, 2):
+    for i, j in s.pairs(c.teams):
         for g1, g2 in pairwise(s.meetings_of(i, j)):
             between = g2.slot - g1.slot - 1
             d = max(0, c.min - between)
@@ -428,7 +428,7 @@ def rematch_separation(c: RematchSeparation, s: Season) -> Result:
     + max(0, min_days - days strictly between)."""
     dev, details = 0, []
     slots = s.instance.slots
-    for i, j in combinations(_teams(c, s), 2):
+    for i, j in s.pairs(c.teams or s.team_ids):
         for g1, g2 in pairwise(s.meetings_of(i, j)):
             between = g2.slot - g1.slot - 1
             d = max(0, c.min_slots - between)

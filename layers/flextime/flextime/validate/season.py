@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from itertools import pairwise
+from collections.abc import Collection, Iterable, Iterator
+from itertools import combinations, pairwise
+from operator import attrgetter
 
 from flextime.domain.model import Game, Instance
+
+_ORDER = attrgetter("slot", "home", "away")
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -18,27 +21,58 @@ class Season:
 
     ``games`` must only name teams and slots of the instance (the validator filters them first).
     Per team, games are ordered by slot (ties: home, away).
+
+    ``focus`` (a set of teams; None = every team) narrows what the per-team and per-pair checks
+    look at to those teams and to the pairs with at least one of them (:meth:`only_focus`,
+    :meth:`pairs`): :mod:`flextime.validate.delta` scores a move on the teams it touched.
     """
 
-    def __init__(self, instance: Instance, games: Iterable[Game]):
+    def __init__(self, instance: Instance, games: Iterable[Game], focus: Collection[str] | None = None):
         self.instance = instance
+        self.focus = None if focus is None else frozenset(focus)
         self.team_ids = instance.team_ids
         self.n_slots = instance.n_slots
-        self.games = sorted(games, key=lambda g: (g.slot, g.home, g.away))
+        self.games = sorted(games, key=_ORDER)
         self.by_team: dict[str, list[Game]] = {t: [] for t in self.team_ids}
         self.at: dict[str, dict[int, list[Game]]] = {t: defaultdict(list) for t in self.team_ids}
         self.by_slot: dict[int, list[Game]] = defaultdict(list)
         self.meetings: dict[tuple[str, str], list[Game]] = defaultdict(list)
         self.directed: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for g in self.games:
-            for t in (g.home, g.away):
-                self.by_team[t].append(g)
-                self.at[t][g.slot].append(g)
-            self.by_slot[g.slot].append(g)
-            self.meetings[pair_key(g.home, g.away)].append(g)
-            self.directed[(g.home, g.away)].append(g.slot)
+        by_team, at, by_slot, meetings, directed = (
+            self.by_team,
+            self.at,
+            self.by_slot,
+            self.meetings,
+            self.directed,
+        )
+        for g in self.games:  # the loop runs for every move a travel improver scores: kept lean
+            h, a, slot = g.home, g.away, g.slot
+            by_team[h].append(g)
+            at[h][slot].append(g)
+            by_team[a].append(g)
+            at[a][slot].append(g)
+            by_slot[slot].append(g)
+            meetings[(h, a) if h <= a else (a, h)].append(g)
+            directed[(h, a)].append(slot)
         self._home_cum: dict[str, list[int]] = {}
         self._breaks: dict[str, list[tuple[int, str]]] = {}
+
+    # ---- which teams and pairs the checks look at --------------------------------------------
+    def only_focus(self, teams: Iterable[str]) -> list[str]:
+        """``teams`` in order, without the teams outside the focus."""
+        if self.focus is None:
+            return list(teams)
+        return [t for t in teams if t in self.focus]
+
+    def pairs(self, teams: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """The pairs of ``teams`` (as ``itertools.combinations``) with at least one in the focus."""
+        if self.focus is None:
+            yield from combinations(teams, 2)
+            return
+        focus = self.focus
+        for a, b in combinations(teams, 2):
+            if a in focus or b in focus:
+                yield a, b
 
     # ---- per team ---------------------------------------------------------------------------
     def status(self, team: str, slot: int) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations
 
 from flextime.domain.model import Game, Instance, PartialRoundRobin, RoundRobin
 from flextime.validate.season import Season
@@ -15,19 +14,25 @@ def malformed_games(instance: Instance, games: list[Game]) -> tuple[list[Game], 
     venues = set(instance.venue_by_id)
     ok: list[Game] = []
     problems: list[str] = []
+    n_slots = instance.n_slots
     for g in games:
-        what = f"game {g.home}-{g.away} in slot {g.slot}"
-        bad = [f"{what}: unknown team '{t}'" for t in dict.fromkeys((g.home, g.away)) if t not in teams]
-        if g.slot >= instance.n_slots:
-            bad.append(f"{what}: unknown slot {g.slot} (slots are 0..{instance.n_slots - 1})")
-        if g.home == g.away:
-            bad.append(f"{what}: a team cannot play itself")
-        if g.venue is not None and g.venue not in venues:
-            bad.append(f"{what}: unknown venue '{g.venue}'")
-        if bad:
-            problems.extend(bad)
-        else:
+        if (
+            g.home in teams
+            and g.away in teams
+            and g.slot < n_slots
+            and g.home != g.away
+            and (g.venue is None or g.venue in venues)
+        ):
             ok.append(g)
+            continue
+        what = f"game {g.home}-{g.away} in slot {g.slot}"
+        problems += [f"{what}: unknown team '{t}'" for t in dict.fromkeys((g.home, g.away)) if t not in teams]
+        if g.slot >= n_slots:
+            problems.append(f"{what}: unknown slot {g.slot} (slots are 0..{n_slots - 1})")
+        if g.home == g.away:
+            problems.append(f"{what}: a team cannot play itself")
+        if g.venue is not None and g.venue not in venues:
+            problems.append(f"{what}: unknown venue '{g.venue}'")
     return ok, problems
 
 
@@ -39,7 +44,7 @@ def structural_problems(s: Season) -> list[str]:
     if len(s.games) != expected_total:
         problems.append(f"the schedule has {len(s.games)} valid games, expected {expected_total}")
     per_team = inst.games_per_team()
-    for t in s.team_ids:
+    for t in s.only_focus(s.team_ids):
         n = len(s.by_team[t])
         if n != per_team:
             problems.append(f"team {t} plays {n} games, expected {per_team}")
@@ -57,7 +62,7 @@ def structural_problems(s: Season) -> list[str]:
 def _round_robin(s: Season, fmt: RoundRobin) -> list[str]:
     problems: list[str] = []
     lo_home, hi_home = fmt.rounds // 2, (fmt.rounds + 1) // 2
-    for a, b in combinations(s.team_ids, 2):
+    for a, b in s.pairs(s.team_ids):
         games = s.meetings_of(a, b)
         if len(games) != fmt.rounds:
             problems.append(f"teams {a} and {b} meet {len(games)} times, expected {fmt.rounds}")
@@ -69,7 +74,7 @@ def _round_robin(s: Season, fmt: RoundRobin) -> list[str]:
             else:
                 problems.append(f"teams {a} and {b}: home games split {hosts[a]}-{hosts[b]}, must alternate")
     if fmt.compact:
-        for t in s.team_ids:
+        for t in s.only_focus(s.team_ids):
             idle = [slot for slot in range(s.n_slots) if not s.at[t].get(slot)]
             if idle:
                 problems.append(f"team {t} has no game in {s.slots_text(idle)} (compact schedule)")
@@ -81,7 +86,7 @@ def _round_robin(s: Season, fmt: RoundRobin) -> list[str]:
 def _phases(s: Season, fmt: RoundRobin) -> list[str]:
     problems: list[str] = []
     half = s.n_slots // 2
-    for a, b in combinations(s.team_ids, 2):
+    for a, b in s.pairs(s.team_ids):
         games = s.meetings_of(a, b)
         if len(games) != 2:
             continue  # already reported
@@ -105,11 +110,11 @@ def _phases(s: Season, fmt: RoundRobin) -> list[str]:
 
 def _partial(s: Season, fmt: PartialRoundRobin) -> list[str]:
     problems: list[str] = []
-    for t in s.team_ids:
+    for t in s.only_focus(s.team_ids):
         home = sum(1 for g in s.by_team[t] if g.home == t)
         if not fmt.home_min <= home <= fmt.home_max:
             problems.append(f"team {t} plays {home} home games, allowed {fmt.home_min}..{fmt.home_max}")
-    for a, b in combinations(s.team_ids, 2):
+    for a, b in s.pairs(s.team_ids):
         games = s.meetings_of(a, b)
         if not fmt.min_meetings <= len(games) <= fmt.max_meetings:
             problems.append(
