@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from functools import cached_property
 from itertools import combinations, pairwise
 from operator import attrgetter
 
 from flextime.domain.model import Game, Instance
 
 _ORDER = attrgetter("slot", "home", "away")
+
+
+class _BySlot(dict):
+    """team -> slot -> the team's games in that slot, built per team on first use."""
+
+    def __init__(self, by_team: dict[str, list[Game]]):
+        super().__init__()
+        self._by_team = by_team
+
+    def __missing__(self, team: str) -> dict[int, list[Game]]:
+        out: dict[int, list[Game]] = defaultdict(list)
+        for g in self._by_team[team]:
+            out[g.slot].append(g)
+        self[team] = out
+        return out
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -34,28 +50,36 @@ class Season:
         self.n_slots = instance.n_slots
         self.games = sorted(games, key=_ORDER)
         self.by_team: dict[str, list[Game]] = {t: [] for t in self.team_ids}
-        self.at: dict[str, dict[int, list[Game]]] = {t: defaultdict(list) for t in self.team_ids}
-        self.by_slot: dict[int, list[Game]] = defaultdict(list)
-        self.meetings: dict[tuple[str, str], list[Game]] = defaultdict(list)
-        self.directed: dict[tuple[str, str], list[int]] = defaultdict(list)
-        by_team, at, by_slot, meetings, directed = (
-            self.by_team,
-            self.at,
-            self.by_slot,
-            self.meetings,
-            self.directed,
-        )
-        for g in self.games:  # the loop runs for every move a travel improver scores: kept lean
-            h, a, slot = g.home, g.away, g.slot
-            by_team[h].append(g)
-            at[h][slot].append(g)
-            by_team[a].append(g)
-            at[a][slot].append(g)
-            by_slot[slot].append(g)
-            meetings[(h, a) if h <= a else (a, h)].append(g)
-            directed[(h, a)].append(slot)
+        by_team = self.by_team
+        for g in self.games:  # runs for every move a travel improver scores: the other indexes are lazy
+            by_team[g.home].append(g)
+            by_team[g.away].append(g)
+        self.at: dict[str, dict[int, list[Game]]] = _BySlot(by_team)
         self._home_cum: dict[str, list[int]] = {}
         self._breaks: dict[str, list[tuple[int, str]]] = {}
+
+    # ---- indexes built on first use ----------------------------------------------------------
+    @cached_property
+    def by_slot(self) -> dict[int, list[Game]]:
+        out: dict[int, list[Game]] = defaultdict(list)
+        for g in self.games:
+            out[g.slot].append(g)
+        return out
+
+    @cached_property
+    def meetings(self) -> dict[tuple[str, str], list[Game]]:
+        out: dict[tuple[str, str], list[Game]] = defaultdict(list)
+        for g in self.games:
+            h, a = g.home, g.away
+            out[(h, a) if h <= a else (a, h)].append(g)
+        return out
+
+    @cached_property
+    def directed(self) -> dict[tuple[str, str], list[int]]:
+        out: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for g in self.games:
+            out[(g.home, g.away)].append(g.slot)
+        return out
 
     # ---- which teams and pairs the checks look at --------------------------------------------
     def only_focus(self, teams: Iterable[str]) -> list[str]:
@@ -65,14 +89,16 @@ class Season:
         return [t for t in teams if t in self.focus]
 
     def pairs(self, teams: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """The pairs of ``teams`` (as ``itertools.combinations``) with at least one in the focus."""
+        """The pairs of ``teams`` (each once, in ``teams``' order within a pair, as
+        ``itertools.combinations`` gives them) with at least one team in the focus."""
         if self.focus is None:
             yield from combinations(teams, 2)
             return
-        focus = self.focus
-        for a, b in combinations(teams, 2):
-            if a in focus or b in focus:
-                yield a, b
+        focus, teams = self.focus, list(teams)
+        for k, f in enumerate(teams):  # only the rows and columns of the focus teams
+            if f in focus:
+                yield from ((a, f) for a in teams[:k] if a not in focus)
+                yield from ((f, b) for b in teams[k + 1 :])
 
     # ---- per team ---------------------------------------------------------------------------
     def status(self, team: str, slot: int) -> str | None:
