@@ -1,6 +1,7 @@
 """MoveScorer (validate/delta.py): a move's change in hard infeasibility and soft penalty, counted
-on the teams and slots it touched, equals what two full validations say; and the local search
-that uses it to skip validations walks exactly the path it walks without it."""
+on the teams and slots it touched, equals what two full validations say, and its bounded sums
+(``exceeds``) agree with the validator's; the local search that uses it to skip validations walks
+exactly the path it walks without it."""
 
 from __future__ import annotations
 
@@ -60,9 +61,20 @@ def _walk(instance, start: list[Game], steps: int, seed: int, scorer: MoveScorer
             ), f"{changed}"
             scored += 1
             nonzero += change.infeasibility != 0 or change.soft_penalty != 0
+        _check_bounds(scorer, cand, new, rng)
         if rng.random() < 0.5:
             cur, report = cand, new
     return scored, nonzero
+
+
+def _check_bounds(scorer: MoveScorer, cand: list[Game], report, rng: random.Random) -> None:
+    """``exceeds`` against the validator's sums, with bounds just below, at and just above them."""
+    inf = report.infeasibility + rng.choice((-1, 0, 0, 1))
+    soft = rng.choice((None, report.soft_penalty + rng.choice((-1, 0, 1))))
+    worse = report.infeasibility > inf or (
+        report.infeasibility == inf and soft is not None and report.soft_penalty > soft
+    )
+    assert scorer.exceeds(cand, inf, soft) == worse
 
 
 # a total over many slots with a range: only right when counted over the whole schedule

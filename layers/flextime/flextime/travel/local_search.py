@@ -264,14 +264,19 @@ def _may_take(
 ) -> bool:
     """Whether :func:`local_search` could take ``cand`` (``delta``: its change in miles), by the
     rules it takes moves by, from :class:`MoveScorer`'s exact change in hard infeasibility and
-    soft penalty; True when the scorer declines to say (the move is then validated)."""
+    soft penalty; for a move too large for that, whether the candidate's own sums stay within the
+    current schedule's (:meth:`MoveScorer.exceeds`). A move that may be taken is then validated."""
     change = scorer.change(games, cand, changed)
-    if change is None:
-        return True
-    soft = change.soft_penalty if instance.objective.soft_constraints else 0
+    counted = instance.objective.soft_constraints
+    weight = instance.objective.travel_weight
+    if change is None:  # a large move: the validator's sums, stopped once they pass the current ones
+        if uphill:
+            return not scorer.exceeds(cand, 0, cur_key[1] - weight * cur_key[2] if counted else None)
+        budget = cur_key[1] - weight * (cur_key[2] + delta) if counted else None
+        return not scorer.exceeds(cand, cur_key[0], budget)
+    soft = change.soft_penalty if counted else 0
     if uphill:
         return cur_key[0] + change.infeasibility == 0 and soft <= 0
-    weight = instance.objective.travel_weight
     key = (cur_key[0] + change.infeasibility, cur_key[1] + soft + weight * delta, cur_key[2] + delta)
     return key <= cur_key
 

@@ -81,6 +81,8 @@ class MoveScorer:
             if c.type not in RULES:  # pragma: no cover - the catalog and RULES are kept in step
                 raise ValueError(f"no validation rule for constraint family '{c.type}'")
             groups[locality(c)].append(c)
+        self.hard = [c for c in instance.constraints if c.hard]
+        self.soft = [c for c in instance.constraints if not c.hard]
         self.team_rules = groups["team"]
         self.slot_rules = groups["slot"]
         self.global_rules = groups["global"]
@@ -116,6 +118,30 @@ class MoveScorer:
             d_inf, d_soft = self._rules(self.global_rules, self._season(old), self._season(new))
             inf, soft = inf + d_inf, soft + d_soft
         return ScoreChange(infeasibility=inf, soft_penalty=soft)
+
+    def exceeds(self, games: Sequence[Game], infeasibility: int, soft_penalty: int | None) -> bool:
+        """Whether the schedule ``games`` is worse than the bounds: its hard infeasibility (structural
+        problems included) is above ``infeasibility``, or equal to it and its soft penalty above
+        ``soft_penalty`` (None: the soft penalty does not count). The validator's sums, stopped as
+        soon as a bound is passed (every term is >= 0): for a move too large for :meth:`change`."""
+        ok, problems = malformed_games(self.instance, list(games))
+        inf = len(problems)
+        season = Season(self.instance, ok)
+        inf += len(structural_problems(season))
+        if inf > infeasibility:
+            return True
+        for c in self.hard:
+            inf += c.weight * RULES[c.type](c, season)[0]
+            if inf > infeasibility:
+                return True
+        if inf < infeasibility or soft_penalty is None:
+            return False
+        soft = 0
+        for c in self.soft:
+            soft += c.weight * RULES[c.type](c, season)[0]
+            if soft > soft_penalty:
+                return True
+        return soft > soft_penalty
 
     def _season(self, games: Sequence[Game], focus: set[str] | None = None) -> Season:
         """The validator's view of ``games`` (its malformed ones dropped, as ``validate`` does)."""
